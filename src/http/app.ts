@@ -1,0 +1,91 @@
+import './openapi-fields.js';
+import { randomBytes } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { errors } from '../domain/errors.js';
+import { createIdGenerator } from '../domain/id.js';
+import { createKeyedHasher } from '../domain/keyed-hash.js';
+import type { Clock, Random } from '../domain/ports.js';
+import { createPhoneNumberService } from '../service/phone-number.service.js';
+import { createUserService } from '../service/user.service.js';
+import type { Store } from '../store/database.js';
+import { createAuthHook } from './auth.js';
+import { createErrorHandler, sendError } from './error-handler.js';
+import { registerHealthRoutes } from './health.routes.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { registerPhoneNumberRoutes } from './phone-number.routes.js';
+import { registerUserRoutes } from './user.routes.js';
+import { createValidatorCompiler } from './validation.js';
+
+export interface AppOptions {
+  readonly store: Store;
+  /** Accepted `Authorization: Bearer` keys; more than one allows rotation. */
+  readonly secretKeys: readonly string[];
+  /** Key for hashing one-time codes and backup codes (at least 32 bytes); kept out of the database. */
+  readonly hashKey: Uint8Array;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** @default node:crypto's CSPRNG */
+  readonly random?: Random;
+  /** Pino logger options, or false for none. @default false */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body. @default 1048576 */
+  readonly bodyLimitBytes?: number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const cryptoRandom: Random = { bytes: (length) => randomBytes(length) };
+
+/** Log the path only: query strings can hold phone numbers, which must not reach logs. */
+const requestSerializer = (request: { method: string; url: string }): Record<string, string> => ({
+  method: request.method,
+  path: request.url.split('?')[0] ?? '',
+});
+
+/** Builds the HTTP app around its collaborators; nothing here reads the environment. */
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? cryptoRandom;
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // One line per request is logged below, with the path but never the query.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    genReqId: () => randomBytes(12).toString('hex'),
+    routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, errors.requestBodyInvalid(`The request could not be read: ${error.message}`), request.id);
+    },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Responses are serialized by hand (serialize.ts); response schemas only document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(createErrorHandler(bodyLimit));
+  app.setNotFoundHandler((request, reply) => {
+    sendError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? ''), request.id);
+  });
+  registerJsonBodyParser(app);
+  // Fastify appends "; charset=utf-8" to JSON; the official client compares
+  // the content type literally, so it is set exactly, after serialization.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    return payload;
+  });
+  if (options.logger) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info({ request: requestSerializer(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    });
+  }
+
+  const ctx = { store: options.store, clock, random, hasher: createKeyedHasher(options.hashKey), newId: createIdGenerator(clock, random) };
+  registerHealthRoutes(app, options.store);
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', createAuthHook(options.secretKeys));
+      registerPhoneNumberRoutes(v1, createPhoneNumberService(ctx));
+      registerUserRoutes(v1, createUserService(ctx));
+    },
+  );
+  return app;
+}

@@ -1,0 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../domain/errors.js';
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * Bearer secret-key authentication. Keys are compared as SHA-256 digests in
+ * constant time, and every configured key is compared, so neither the length
+ * nor the position of a key leaks through timing. Several keys allow rotation.
+ */
+export function createAuthHook(secretKeys: readonly string[]) {
+  if (secretKeys.length === 0) throw new Error('at least one secret key is required');
+  const accepted = secretKeys.map(digest);
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const presented = digest(token);
+    let ok = false;
+    for (const key of accepted) ok = timingSafeEqual(key, presented) || ok;
+    if (!ok || token === '') throw errors.authenticationInvalid();
+  };
+}

@@ -1,0 +1,97 @@
+import type { ErrorObject } from 'ajv';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CallsignError, errors } from '../domain/errors.js';
+import { sendJson } from './json-reply.js';
+
+/** Per-route configuration the error mapping reads. */
+export interface RouteErrorConfig {
+  /** Parameters Clerk accepts on this route that Callsign does not implement. */
+  readonly unsupported?: readonly string[];
+}
+
+type Context = 'body' | 'querystring' | 'params' | 'headers';
+
+function paramOf(error: ErrorObject): string | undefined {
+  const first = error.instancePath.split('/')[1];
+  if (error.keyword === 'required') return [first, (error.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
+  if (error.keyword === 'additionalProperties') {
+    return [first, (error.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
+  }
+  return first === undefined ? undefined : decodeURIComponent(first.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const TYPE_NAMES: Record<string, string> = { integer: 'an integer', boolean: 'a boolean (true or false)', string: 'a string', array: 'an array', object: 'a JSON object', number: 'a number' };
+
+function describeType(type: unknown): string {
+  const types = (Array.isArray(type) ? type : [type]).filter((t) => t !== 'null').map((t) => TYPE_NAMES[String(t)] ?? String(t));
+  return types.join(' or ') + (Array.isArray(type) && type.includes('null') ? ' or null' : '');
+}
+
+/** Maps the first schema violation of a request to the Clerk error a caller can act on. */
+export function validationError(error: ErrorObject, context: Context, config: RouteErrorConfig): CallsignError {
+  const param = paramOf(error);
+  if (param === undefined || param === '') {
+    return context === 'body'
+      ? errors.requestBodyInvalid('The request body must be a JSON object.')
+      : errors.requestBodyInvalid(`The request ${context} is invalid.`);
+  }
+  switch (error.keyword) {
+    case 'required':
+      return errors.paramMissing(param);
+    case 'additionalProperties':
+      return config.unsupported?.includes(param) ? errors.paramUnsupported(param) : errors.paramUnknown(param);
+    case 'type':
+      return errors.paramFormatInvalid(param, `${param} must be ${describeType((error.params as { type: unknown }).type)}.`);
+    case 'enum':
+      return errors.paramValueInvalid(
+        param,
+        `${param} must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}.`,
+      );
+    default:
+      return errors.paramValueInvalid(param, `${param} ${error.message ?? 'is invalid'}.`);
+  }
+}
+
+/** Turns anything thrown while serving a request into a Callsign error; unknown errors become a 500 without details. */
+export function toCallsignError(error: unknown, config: RouteErrorConfig = {}, bodyLimit = 0): CallsignError {
+  if (error instanceof CallsignError) return error;
+  const fastifyError = error as Partial<FastifyError> & { validationContext?: Context };
+  if (Array.isArray(fastifyError.validation) && fastifyError.validation.length > 0) {
+    return validationError(fastifyError.validation[0] as ErrorObject, fastifyError.validationContext ?? 'body', config);
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.requestBodyTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.requestBodyInvalid('Send the request body as JSON with Content-Type: application/json.');
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new CallsignError('request_invalid', status, 'Request invalid', fastifyError.message ?? 'The request is invalid.');
+  }
+  return errors.internal();
+}
+
+export function sendError(reply: FastifyReply, error: CallsignError, traceId: string): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  return sendJson(reply, error.status, {
+    errors: [
+      {
+        message: error.message,
+        long_message: error.longMessage,
+        code: error.code,
+        meta: error.paramName === undefined ? {} : { param_name: error.paramName },
+      },
+    ],
+    clerk_trace_id: traceId,
+  });
+}
+
+/** The one place errors become ClerkErrors bodies. */
+export function createErrorHandler(bodyLimit: number) {
+  return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const mapped = toCallsignError(error, (request.routeOptions.config ?? {}) as RouteErrorConfig, bodyLimit);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendError(reply, mapped, request.id);
+  };
+}

@@ -1,0 +1,133 @@
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../domain/errors.js';
+import { toE164 } from '../domain/phone.js';
+import { METADATA_MAX_BYTES, type Metadata } from '../domain/user.js';
+import type { UserService } from '../service/user.service.js';
+import type { UserFilter } from '../store/user.repository.js';
+import { ClerkErrors, DeletedObject } from './schemas/common.js';
+import {
+  CREATE_USER_UNSUPPORTED,
+  CreateUserBody,
+  TotalCount,
+  UPDATE_USER_UNSUPPORTED,
+  USER_FILTERS_UNSUPPORTED,
+  UpdateUserBody,
+  User,
+  UserCountQuery,
+  UserListQuery,
+  UserParams,
+} from './schemas/user.schema.js';
+import { sendJson } from './json-reply.js';
+import { userJson } from './serialize.js';
+import { Type } from '@sinclair/typebox';
+
+const tags = ['Users'];
+const errorResponses = { '4xx': ClerkErrors };
+
+function metadata(value: Metadata | undefined, param: string): Metadata | undefined {
+  if (value !== undefined && Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
+    throw errors.paramValueInvalid(param, `${param} must be at most ${METADATA_MAX_BYTES} bytes when serialized as JSON.`);
+  }
+  return value;
+}
+
+/**
+ * Phone-number filters are normalized like stored numbers. A `+` sent
+ * unencoded in a query string arrives as a space, so a leading space is read
+ * as the `+` it was; a value that is no number matches nobody.
+ */
+function filterOf(query: Static<typeof UserCountQuery>): UserFilter {
+  return {
+    userIds: query.user_id,
+    externalIds: query.external_id,
+    phoneNumbers: query.phone_number?.map((value) => toE164(value.replace(/^ (?=\d)/, '+')) ?? value),
+    query: query.query,
+  };
+}
+
+export function registerUserRoutes(app: FastifyInstance, users: UserService): void {
+  app.post<{ Body: Static<typeof CreateUserBody> }>(
+    '/v1/users',
+    {
+      schema: { operationId: 'CreateUser', tags, body: CreateUserBody, response: { 200: User, ...errorResponses } },
+      config: { unsupported: CREATE_USER_UNSUPPORTED },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const view = await users.create({
+        externalId: body.external_id,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        phoneNumbers: body.phone_number,
+        phoneNumberStatuses: body.phone_number_identification_status,
+        publicMetadata: metadata(body.public_metadata, 'public_metadata'),
+        privateMetadata: metadata(body.private_metadata, 'private_metadata'),
+        unsafeMetadata: metadata(body.unsafe_metadata, 'unsafe_metadata'),
+      });
+      return sendJson(reply, 200, userJson(view));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof UserListQuery> }>(
+    '/v1/users',
+    {
+      schema: { operationId: 'GetUserList', tags, querystring: UserListQuery, response: { 200: Type.Array(User), ...errorResponses } },
+      config: { unsupported: USER_FILTERS_UNSUPPORTED },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const orderBy = q.order_by ?? '-created_at';
+      const views = await users.list(filterOf(q), {
+        orderBy: orderBy.endsWith('updated_at') ? 'updated_at' : 'created_at',
+        direction: orderBy.startsWith('-') ? 'desc' : 'asc',
+        limit: q.limit ?? 10,
+        offset: q.offset ?? 0,
+        startingAfter: q.starting_after,
+      });
+      return sendJson(reply, 200, views.map((view) => userJson(view)));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof UserCountQuery> }>(
+    '/v1/users/count',
+    {
+      schema: { operationId: 'GetUsersCount', tags, querystring: UserCountQuery, response: { 200: TotalCount, ...errorResponses } },
+      config: { unsupported: USER_FILTERS_UNSUPPORTED },
+    },
+    async (request, reply) => sendJson(reply, 200, { object: 'total_count', total_count: await users.count(filterOf(request.query)) }),
+  );
+
+  app.get<{ Params: Static<typeof UserParams> }>(
+    '/v1/users/:user_id',
+    { schema: { operationId: 'GetUser', tags, params: UserParams, response: { 200: User, ...errorResponses } } },
+    async (request, reply) => sendJson(reply, 200, userJson(await users.get(request.params.user_id))),
+  );
+
+  app.patch<{ Params: Static<typeof UserParams>; Body: Static<typeof UpdateUserBody> }>(
+    '/v1/users/:user_id',
+    {
+      schema: { operationId: 'UpdateUser', tags, params: UserParams, body: UpdateUserBody, response: { 200: User, ...errorResponses } },
+      config: { unsupported: UPDATE_USER_UNSUPPORTED },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const view = await users.update(request.params.user_id, {
+        externalId: body.external_id,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        primaryPhoneNumberId: body.primary_phone_number_id,
+        publicMetadata: metadata(body.public_metadata, 'public_metadata'),
+        privateMetadata: metadata(body.private_metadata, 'private_metadata'),
+        unsafeMetadata: metadata(body.unsafe_metadata, 'unsafe_metadata'),
+      });
+      return sendJson(reply, 200, userJson(view));
+    },
+  );
+
+  app.delete<{ Params: Static<typeof UserParams> }>(
+    '/v1/users/:user_id',
+    { schema: { operationId: 'DeleteUser', tags, params: UserParams, response: { 200: DeletedObject, ...errorResponses } } },
+    async (request, reply) => sendJson(reply, 200, await users.delete(request.params.user_id)),
+  );
+}

@@ -1,0 +1,167 @@
+import { errors } from '../domain/errors.js';
+import { parsePhoneNumber } from '../domain/phone.js';
+import { isClaimed, stateFor, type IdentificationStatus, type PhoneNumber } from '../domain/phone-number.js';
+import type { Metadata, User } from '../domain/user.js';
+import { listPhoneNumbersOfUsers, listUserPhoneNumbers } from '../store/phone-number.repository.js';
+import {
+  countUsers,
+  deleteUserRow,
+  findUser,
+  insertUser,
+  listUsers,
+  updateUserRow,
+  userRow,
+  type UserFilter,
+  type UserPage,
+} from '../store/user.repository.js';
+import type { ServiceContext } from './context.js';
+import { reconcileUser, saveNumber } from './ownership.js';
+import type { DeletedObject } from './phone-number.service.js';
+
+/** A user with the numbers they hold, oldest first: what the User wire object shows. */
+export interface UserView {
+  readonly user: User;
+  readonly phoneNumbers: readonly PhoneNumber[];
+}
+
+export interface CreateUserInput {
+  readonly externalId?: string | null;
+  readonly firstName?: string | null;
+  readonly lastName?: string | null;
+  readonly phoneNumbers?: readonly string[];
+  /** Parallel to `phoneNumbers`; each defaults to `verified`, as in Clerk. */
+  readonly phoneNumberStatuses?: readonly IdentificationStatus[];
+  readonly publicMetadata?: Metadata;
+  readonly privateMetadata?: Metadata;
+  readonly unsafeMetadata?: Metadata;
+}
+
+export interface UpdateUserInput {
+  readonly externalId?: string | null;
+  readonly firstName?: string | null;
+  readonly lastName?: string | null;
+  /** Must name one of the user's claimed numbers. */
+  readonly primaryPhoneNumberId?: string | null;
+  readonly publicMetadata?: Metadata;
+  readonly privateMetadata?: Metadata;
+  readonly unsafeMetadata?: Metadata;
+}
+
+export type ListUsersPage = Omit<UserPage, 'after'> & { readonly startingAfter?: string };
+
+export function createUserService(ctx: ServiceContext) {
+  const { store, clock, newId } = ctx;
+
+  return {
+    async get(id: string): Promise<UserView> {
+      const user = await findUser(store.db, id);
+      if (user === undefined) throw errors.notFound('User', 'user_id');
+      return { user, phoneNumbers: await listUserPhoneNumbers(store.db, id) };
+    },
+
+    async create(input: CreateUserInput): Promise<UserView> {
+      const numbers = input.phoneNumbers ?? [];
+      const statuses = input.phoneNumberStatuses;
+      if (statuses !== undefined && statuses.length !== numbers.length) {
+        throw errors.paramValueInvalid(
+          'phone_number_identification_status',
+          'phone_number_identification_status must have one entry for each phone_number, in the same order.',
+        );
+      }
+      const parsed = numbers.map((n) => parsePhoneNumber(n));
+      if (new Set(parsed).size !== parsed.length) throw errors.identifierExists();
+
+      return store.transaction(async (trx) => {
+        const now = clock.now();
+        const user: User = {
+          id: newId('user'),
+          externalId: input.externalId ?? null,
+          firstName: input.firstName ?? null,
+          lastName: input.lastName ?? null,
+          publicMetadata: input.publicMetadata ?? {},
+          privateMetadata: input.privateMetadata ?? {},
+          unsafeMetadata: input.unsafeMetadata ?? {},
+          mfaEnabledAt: null,
+          mfaDisabledAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await insertUser(trx, user);
+        for (const [i, e164] of parsed.entries()) {
+          const number: PhoneNumber = {
+            id: newId('idn'),
+            userId: user.id,
+            phoneNumber: e164,
+            ...stateFor(statuses?.[i] ?? 'verified'),
+            isPrimary: false,
+            reservedForSecondFactor: false,
+            defaultSecondFactor: false,
+            createdAt: now,
+            updatedAt: now,
+          };
+          await saveNumber(store, trx, number, true);
+        }
+        const { numbers: held } = await reconcileUser(trx, user.id, now);
+        return { user, phoneNumbers: held };
+      });
+    },
+
+    async update(id: string, input: UpdateUserInput): Promise<UserView> {
+      return store.transaction(async (trx) => {
+        const current = await findUser(trx, id);
+        if (current === undefined) throw errors.notFound('User', 'user_id');
+        const now = clock.now();
+        const next: User = {
+          ...current,
+          externalId: input.externalId === undefined ? current.externalId : input.externalId,
+          firstName: input.firstName === undefined ? current.firstName : input.firstName,
+          lastName: input.lastName === undefined ? current.lastName : input.lastName,
+          publicMetadata: input.publicMetadata ?? current.publicMetadata,
+          privateMetadata: input.privateMetadata ?? current.privateMetadata,
+          unsafeMetadata: input.unsafeMetadata ?? current.unsafeMetadata,
+          updatedAt: now,
+        };
+        const { id: _id, created_at: _created, ...changes } = userRow(next);
+        await updateUserRow(trx, id, changes);
+
+        let primaryId: string | undefined;
+        if (input.primaryPhoneNumberId !== undefined) {
+          const held = await listUserPhoneNumbers(trx, id);
+          const wanted = held.find((n) => n.id === input.primaryPhoneNumberId);
+          if (input.primaryPhoneNumberId === null ? held.some(isClaimed) : wanted === undefined || !isClaimed(wanted)) {
+            throw errors.paramValueInvalid(
+              'primary_phone_number_id',
+              'primary_phone_number_id must be the id of one of this user\'s verified or reserved phone numbers.',
+            );
+          }
+          primaryId = wanted?.id;
+        }
+        const { numbers } = await reconcileUser(trx, id, now, primaryId === undefined ? {} : { primaryId });
+        return { user: (await findUser(trx, id))!, phoneNumbers: numbers };
+      });
+    },
+
+    async delete(id: string): Promise<DeletedObject> {
+      // Numbers go with the user (ON DELETE CASCADE), in the same statement.
+      if (!(await store.transaction((trx) => deleteUserRow(trx, id)))) throw errors.notFound('User', 'user_id');
+      return { object: 'user', id, deleted: true };
+    },
+
+    async list(filter: UserFilter, page: ListUsersPage): Promise<UserView[]> {
+      let after: User | undefined;
+      if (page.startingAfter !== undefined) {
+        after = await findUser(store.db, page.startingAfter);
+        if (after === undefined) throw errors.paramValueInvalid('starting_after', 'starting_after must be the id of an existing user.');
+      }
+      const users = await listUsers(store.db, filter, { ...page, after });
+      const numbers = await listPhoneNumbersOfUsers(store.db, users.map((u) => u.id));
+      return users.map((user) => ({ user, phoneNumbers: numbers.get(user.id) ?? [] }));
+    },
+
+    count(filter: UserFilter): Promise<number> {
+      return countUsers(store.db, filter);
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

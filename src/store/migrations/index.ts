@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as usersAndPhoneNumbers from './0001-users-and-phone-numbers.js';
+
+/**
+ * Every migration, in order. Names sort in the order they run; a released
+ * migration is never edited, only followed by a new one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-users-and-phone-numbers': usersAndPhoneNumbers,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

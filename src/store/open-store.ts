@@ -1,0 +1,13 @@
+import type { DatabaseConfig } from '../config.js';
+import type { Store } from './database.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+/** Opens (and migrates) the store that DATABASE_URL names. */
+export async function openStore(config: DatabaseConfig): Promise<Store> {
+  switch (config.kind) {
+    case 'sqlite':
+      return openSqliteStore({ path: config.path, synchronous: config.synchronous });
+    case 'postgres':
+      throw new Error('PostgreSQL is not available in this build yet');
+  }
+}

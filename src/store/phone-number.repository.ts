@@ -1,0 +1,132 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { OtpStatus, PhoneNumber, Verification } from '../domain/phone-number.js';
+import { isClaimed, isVerified } from '../domain/phone-number.js';
+import type { Executor, Flag, PhoneNumberTable } from './database.js';
+
+type Row = Selectable<PhoneNumberTable>;
+
+const flag = (value: boolean): Flag => (value ? 1 : 0);
+
+function toVerification(row: Row): Verification | null {
+  if (row.verification_strategy === 'admin') return { strategy: 'admin' };
+  if (row.verification_strategy === 'phone_code') {
+    return {
+      strategy: 'phone_code',
+      status: row.verification_status as OtpStatus,
+      attempts: row.verification_attempts ?? 0,
+      expireAt: Number(row.verification_expire_at ?? 0),
+    };
+  }
+  return null;
+}
+
+export function toPhoneNumber(row: Row): PhoneNumber {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    phoneNumber: row.phone_number,
+    reserved: row.reserved === 1,
+    verification: toVerification(row),
+    isPrimary: row.is_primary === 1,
+    reservedForSecondFactor: row.reserved_for_second_factor === 1,
+    defaultSecondFactor: row.default_second_factor === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** The columns that store a number's state; `claimed` is derived here and checked by the database. */
+export function stateColumns(
+  number: Pick<PhoneNumber, 'reserved' | 'verification'>,
+): Pick<Row, 'reserved' | 'claimed' | 'verification_strategy' | 'verification_status' | 'verification_attempts' | 'verification_expire_at'> {
+  const v = number.verification;
+  return {
+    reserved: flag(number.reserved),
+    claimed: flag(isClaimed(number)),
+    verification_strategy: v?.strategy ?? null,
+    verification_status: v === null ? null : v.strategy === 'admin' ? 'verified' : v.status,
+    verification_attempts: v?.strategy === 'phone_code' ? v.attempts : null,
+    verification_expire_at: v?.strategy === 'phone_code' ? v.expireAt : null,
+  };
+}
+
+export function toRow(number: PhoneNumber): Insertable<PhoneNumberTable> {
+  return {
+    id: number.id,
+    user_id: number.userId,
+    phone_number: number.phoneNumber,
+    ...stateColumns(number),
+    is_primary: flag(number.isPrimary),
+    reserved_for_second_factor: flag(number.reservedForSecondFactor && isVerified(number.verification)),
+    default_second_factor: flag(number.defaultSecondFactor),
+    created_at: number.createdAt,
+    updated_at: number.updatedAt,
+  };
+}
+
+export async function findPhoneNumber(db: Executor, id: string): Promise<PhoneNumber | undefined> {
+  const row = await db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toPhoneNumber(row);
+}
+
+/** One user's numbers, oldest first. */
+export async function listUserPhoneNumbers(db: Executor, userId: string): Promise<PhoneNumber[]> {
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toPhoneNumber);
+}
+
+/** Several users' numbers, oldest first, grouped by user. */
+export async function listPhoneNumbersOfUsers(db: Executor, userIds: readonly string[]): Promise<Map<string, PhoneNumber[]>> {
+  const byUser = new Map<string, PhoneNumber[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('user_id', 'in', userIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  for (const row of rows) byUser.get(row.user_id)?.push(toPhoneNumber(row));
+  return byUser;
+}
+
+export async function insertPhoneNumber(db: Executor, number: PhoneNumber): Promise<void> {
+  await db.insertInto('phone_numbers').values(toRow(number)).execute();
+}
+
+export async function updatePhoneNumberRow(db: Executor, id: string, changes: Updateable<PhoneNumberTable>): Promise<void> {
+  await db.updateTable('phone_numbers').set(changes).where('id', '=', id).execute();
+}
+
+export async function deletePhoneNumberRow(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('phone_numbers').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Rule 3: when one user claims a number, other users' unclaimed copies of it go. */
+export async function deleteUnclaimedCopies(db: Executor, e164: string, keepUserId: string): Promise<void> {
+  await db
+    .deleteFrom('phone_numbers')
+    .where('phone_number', '=', e164)
+    .where('claimed', '=', 0)
+    .where('user_id', '!=', keepUserId)
+    .execute();
+}
+
+/** Whether another user holds `e164` claimed. */
+export async function isClaimedByOther(db: Executor, e164: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('phone_numbers')
+    .select('id')
+    .where('phone_number', '=', e164)
+    .where('claimed', '=', 1)
+    .where('user_id', '!=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

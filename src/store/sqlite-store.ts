@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database, Store } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:`. */
+  readonly path: string;
+  /**
+   * SQLite's `synchronous` pragma in WAL mode. `FULL` syncs the WAL on every
+   * commit: an acknowledged write survives a power loss. `NORMAL` syncs only at
+   * checkpoints: it survives a crash of Callsign but the last commits may be
+   * lost if the machine itself loses power.
+   * @default 'FULL'
+   */
+  readonly synchronous?: SqliteSynchronous;
+  /** How long a write waits for another process's lock before failing. @default 5000 */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store. One connection: SQLite serializes writers anyway, and
+ * Kysely queues every query and transaction on it, so a transaction sees no
+ * interleaved writes from other requests.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const handle = new SqliteDatabase(options.path);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  handle.pragma('foreign_keys = ON');
+  handle.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  await migrateToLatest(db as Kysely<unknown>);
+
+  return {
+    dialect: 'sqlite',
+    db,
+    transaction: (work) => db.transaction().execute(work),
+    // Writers are already serialized by SQLite's single write lock.
+    lockPhoneNumber: async () => {},
+    uniqueViolation: (error) =>
+      error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

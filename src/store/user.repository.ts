@@ -1,0 +1,122 @@
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Metadata, User } from '../domain/user.js';
+import type { Database, Executor, UserTable } from './database.js';
+
+type Row = Selectable<UserTable>;
+
+export function toUser(row: Row): User {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    publicMetadata: JSON.parse(row.public_metadata) as Metadata,
+    privateMetadata: JSON.parse(row.private_metadata) as Metadata,
+    unsafeMetadata: JSON.parse(row.unsafe_metadata) as Metadata,
+    mfaEnabledAt: row.mfa_enabled_at === null ? null : Number(row.mfa_enabled_at),
+    mfaDisabledAt: row.mfa_disabled_at === null ? null : Number(row.mfa_disabled_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function userRow(user: User): Row {
+  return {
+    id: user.id,
+    external_id: user.externalId,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    public_metadata: JSON.stringify(user.publicMetadata),
+    private_metadata: JSON.stringify(user.privateMetadata),
+    unsafe_metadata: JSON.stringify(user.unsafeMetadata),
+    mfa_enabled_at: user.mfaEnabledAt,
+    mfa_disabled_at: user.mfaDisabledAt,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+/** Which users a list or count covers; every given filter must match. */
+export interface UserFilter {
+  readonly userIds?: readonly string[];
+  readonly externalIds?: readonly string[];
+  /** E.164 numbers; a user matches when they hold any of them, in any state. */
+  readonly phoneNumbers?: readonly string[];
+  /** Case-insensitive substring of the id, external id, names or any phone number. */
+  readonly query?: string;
+}
+
+export interface UserPage {
+  readonly orderBy: 'created_at' | 'updated_at';
+  readonly direction: 'asc' | 'desc';
+  readonly limit: number;
+  readonly offset: number;
+  /** Only users after this one in the chosen order (a keyset cursor). */
+  readonly after?: User;
+}
+
+export async function findUser(db: Executor, id: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toUser(row);
+}
+
+export async function insertUser(db: Executor, user: User): Promise<void> {
+  await db.insertInto('users').values(userRow(user)).execute();
+}
+
+export async function updateUserRow(db: Executor, id: string, changes: Updateable<UserTable>): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteUserRow(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listUsers(db: Executor, filter: UserFilter, page: UserPage): Promise<User[]> {
+  const { orderBy, direction, after } = page;
+  let query = db.selectFrom('users').selectAll().where((eb) => matches(eb, filter));
+  if (after !== undefined) {
+    const at = orderBy === 'created_at' ? after.createdAt : after.updatedAt;
+    const cmp = direction === 'asc' ? '>' : '<';
+    query = query.where((eb) =>
+      eb.or([eb(orderBy, cmp, at), eb.and([eb(orderBy, '=', at), eb('id', cmp, after.id)])]),
+    );
+  }
+  const rows = await query.orderBy(orderBy, direction).orderBy('id', direction).limit(page.limit).offset(page.offset).execute();
+  return rows.map(toUser);
+}
+
+export async function countUsers(db: Executor, filter: UserFilter): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string>().as('total'))
+    .where((eb) => matches(eb, filter))
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+function matches(eb: ExpressionBuilder<Database, 'users'>, filter: UserFilter): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.userIds !== undefined) conditions.push(eb('users.id', 'in', [...filter.userIds]));
+  if (filter.externalIds !== undefined) conditions.push(eb('users.external_id', 'in', [...filter.externalIds]));
+  if (filter.phoneNumbers !== undefined) {
+    conditions.push(
+      eb('users.id', 'in', eb.selectFrom('phone_numbers').select('user_id').where('phone_number', 'in', [...filter.phoneNumbers])),
+    );
+  }
+  if (filter.query !== undefined && filter.query !== '') {
+    const pattern = `%${filter.query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = (column: Expression<unknown>): Expression<SqlBool> => sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
+    conditions.push(
+      eb.or([
+        like(eb.ref('users.id')),
+        like(eb.ref('users.external_id')),
+        like(eb.ref('users.first_name')),
+        like(eb.ref('users.last_name')),
+        eb('users.id', 'in', eb.selectFrom('phone_numbers').select('user_id').where((p) => like(p.ref('phone_number')))),
+      ]),
+    );
+  }
+  return eb.and(conditions);
+}

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createApp, type AppOptions } from '../../src/http/app.js';
+import type { Clock } from '../../src/domain/ports.js';
+import type { Store } from '../../src/store/database.js';
+import { sqliteFile, type StoreFactory } from './stores.js';
+
+export const TEST_SECRET_KEY = 'sk_test_callsign_suite_key_0123456789';
+export const TEST_HASH_KEY = Buffer.alloc(32, 7);
+
+export interface TestServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly key: string;
+  readonly store: Store;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<Omit<AppOptions, 'store'>> {
+  /** @default the SQLite file store */
+  readonly storeFactory?: StoreFactory;
+  readonly clock?: Clock;
+}
+
+/** A real Callsign on a real loopback port and a real database: what the suites talk to. */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const store = await (options.storeFactory ?? sqliteFile).open();
+  const app = await createApp({ secretKeys: [TEST_SECRET_KEY], hashKey: TEST_HASH_KEY, ...options, store });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    key: TEST_SECRET_KEY,
+    store,
+    app,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
