@@ -9,6 +9,7 @@ import { ClerkErrors, DeletedObject } from './schemas/common.js';
 import {
   CREATE_USER_UNSUPPORTED,
   CreateUserBody,
+  ReplacePhoneNumberBody,
   TotalCount,
   UPDATE_USER_UNSUPPORTED,
   USER_FILTERS_UNSUPPORTED,
@@ -19,8 +20,9 @@ import {
   UserParams,
 } from './schemas/user.schema.js';
 import { sendJson } from './json-reply.js';
-import { userJson } from './serialize.js';
+import { phoneNumberJson, userJson } from './serialize.js';
 import { Type } from '@sinclair/typebox';
+import { PhoneNumber } from './schemas/phone-number.schema.js';
 
 const tags = ['Users'];
 const errorResponses = { '4xx': ClerkErrors };
@@ -122,6 +124,24 @@ export function registerUserRoutes(app: FastifyInstance, users: UserService): vo
         unsafeMetadata: metadata(body.unsafe_metadata, 'unsafe_metadata'),
       });
       return sendJson(reply, 200, userJson(view));
+    },
+  );
+
+  app.put<{ Params: Static<typeof UserParams>; Body: Static<typeof ReplacePhoneNumberBody> }>(
+    '/v1/users/:user_id/phone_number',
+    {
+      schema: {
+        operationId: 'ReplaceUserPhoneNumber',
+        tags: ['Phone Numbers'],
+        params: UserParams,
+        body: ReplacePhoneNumberBody,
+        response: { 200: PhoneNumber, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { phone_number, identification_status } = request.body;
+      const number = await users.replacePhoneNumber(request.params.user_id, phone_number, identification_status);
+      return sendJson(reply, 200, phoneNumberJson(number));
     },
   );
 

@@ -2,7 +2,7 @@ import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { isClaimed, stateFor, type IdentificationStatus, type PhoneNumber } from '../domain/phone-number.js';
 import type { Metadata, User } from '../domain/user.js';
-import { listPhoneNumbersOfUsers, listUserPhoneNumbers } from '../store/phone-number.repository.js';
+import { deleteUserPhoneNumbers, listPhoneNumbersOfUsers, listUserPhoneNumbers } from '../store/phone-number.repository.js';
 import {
   countUsers,
   deleteUserRow,
@@ -138,6 +138,33 @@ export function createUserService(ctx: ServiceContext) {
         }
         const { numbers } = await reconcileUser(trx, id, now, primaryId === undefined ? {} : { primaryId });
         return { user: (await findUser(trx, id))!, phoneNumbers: numbers };
+      });
+    },
+
+    /**
+     * Rule 10: swaps all of a user's numbers for one, atomically. The new number
+     * is never a second factor, so replacing a second-factor number turns MFA off.
+     */
+    async replacePhoneNumber(id: string, phoneNumber: string, status: IdentificationStatus = 'verified'): Promise<PhoneNumber> {
+      const e164 = parsePhoneNumber(phoneNumber);
+      return store.transaction(async (trx) => {
+        if ((await findUser(trx, id)) === undefined) throw errors.notFound('User', 'user_id');
+        await deleteUserPhoneNumbers(trx, id);
+        const now = clock.now();
+        const number: PhoneNumber = {
+          id: newId('idn'),
+          userId: id,
+          phoneNumber: e164,
+          ...stateFor(status),
+          isPrimary: false,
+          reservedForSecondFactor: false,
+          defaultSecondFactor: false,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await saveNumber(store, trx, number, true);
+        const { numbers } = await reconcileUser(trx, id, now);
+        return numbers.find((n) => n.id === number.id)!;
       });
     },
 

@@ -109,6 +109,10 @@ export async function deletePhoneNumberRow(db: Executor, id: string): Promise<bo
   return result.numDeletedRows > 0n;
 }
 
+export async function deleteUserPhoneNumbers(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('phone_numbers').where('user_id', '=', userId).execute();
+}
+
 /** Rule 3: when one user claims a number, other users' unclaimed copies of it go. */
 export async function deleteUnclaimedCopies(db: Executor, e164: string, keepUserId: string): Promise<void> {
   await db

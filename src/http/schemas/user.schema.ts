@@ -51,6 +51,19 @@ export const UserParams = Type.Object({ user_id: Type.String() });
 
 const IdentificationStatus = StringEnum(['verified', 'reserved', 'unverified'] as const);
 
+export const ReplacePhoneNumberBody = Type.Object(
+  {
+    phone_number: Type.String({ description: 'International format: + and the country code.' }),
+    identification_status: Type.Optional(
+      StringEnum(['verified', 'reserved', 'unverified'] as const, {
+        default: 'verified',
+        description: 'verified (default), reserved (unverified but locked to this user) or unverified.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateUserBody = Type.Object(
   {
     external_id: Type.Optional(Nullable(ShortText)),
