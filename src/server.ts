@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { createApp } from './http/app.js';
+import { parseHashKey, type Config } from './config.js';
+import { loadOrCreateDevSecret, newDevHashKey, newDevSecretKey } from './dev-secrets.js';
+import type { Store } from './store/database.js';
+import { openStore } from './store/open-store.js';
+
+export interface RunningCallsign {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  /** http://host:port */
+  readonly address: string;
+  /** Set when development generated the secret key (printed at start so a new user can make a first request). */
+  readonly generatedKey: string | undefined;
+  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: turns a validated configuration into a listening
+ * server. The only place that picks implementations (store, SMS sender).
+ */
+export async function startCallsign(config: Config): Promise<RunningCallsign> {
+  let secretKeys = config.secretKeys;
+  let generatedKey: string | undefined;
+  if (secretKeys.length === 0) {
+    generatedKey = loadOrCreateDevSecret(config.dataDir, 'dev-secret-key', newDevSecretKey);
+    secretKeys = [generatedKey];
+  }
+  const hashKey = config.hashKey ?? parseHashKey(loadOrCreateDevSecret(config.dataDir, 'dev-hash-key', newDevHashKey))!;
+  const store = await openStore(config.database);
+  const app = await createApp({
+    store,
+    secretKeys,
+    hashKey,
+    logger: { level: config.logLevel },
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';
+  app.log.info({ address, database: where, env: config.env }, 'Callsign is listening');
+  return {
+    app,
+    store,
+    address,
+    generatedKey,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
