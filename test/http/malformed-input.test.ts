@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { assertClerkErrors, createApi, type Api } from '../helpers/api.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/** Sends raw bytes, for requests fetch() refuses to make; resolves within `ms` or fails. */
+function raw(server: TestServer, method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>, ms = 5000): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${method} ${path} hung for ${ms} ms`)), ms);
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: { authorization: `Bearer ${server.key}`, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+      });
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end(body);
+  });
+}
+
+/** No input, however malformed, produces a 5xx, a stack trace or a hang. */
+describe('malformed input', () => {
+  let server: TestServer;
+  let api: Api;
+  let userId: string;
+  before(async () => {
+    server = await startServer();
+    api = createApi(server);
+    userId = (await api('POST', '/v1/users', { body: {} })).body.id;
+  });
+  after(() => server.close());
+
+  const expectClean = (res: { status: number; text: string }, where: string): any => {
+    assert.ok(res.status >= 400 && res.status < 500, `${where}: status ${res.status} ${res.text}`);
+    assert.doesNotMatch(res.text, /\bat \S+ \(|node_modules|\.js:\d+/, `${where}: leaks a stack trace`);
+    const body = JSON.parse(res.text);
+    assertClerkErrors(body, where);
+    return body;
+  };
+
+  test('bad JSON, non-object bodies and wrong content types', async () => {
+    const cases: [string, Record<string, string>, number, string][] = [
+      ['{"user_id": ', { 'content-type': 'application/json' }, 400, 'request_body_invalid'],
+      ['{"a":1}}', { 'content-type': 'application/json' }, 400, 'request_body_invalid'],
+      ['[]', { 'content-type': 'application/json' }, 400, 'request_body_invalid'],
+      ['"text"', { 'content-type': 'application/json' }, 400, 'request_body_invalid'],
+      ['null', { 'content-type': 'application/json' }, 400, 'request_body_invalid'],
+      ['42', { 'content-type': 'application/json' }, 400, 'request_body_invalid'],
+      ['user_id=1', { 'content-type': 'application/x-www-form-urlencoded' }, 400, 'request_body_invalid'],
+      ['<xml/>', { 'content-type': 'text/xml' }, 400, 'request_body_invalid'],
+      ['{"__proto__": {"admin": true}}', { 'content-type': 'application/json' }, 422, 'form_param_unknown'],
+    ];
+    for (const [body, headers, status, code] of cases) {
+      const res = await raw(server, 'POST', '/v1/phone_numbers', body, headers);
+      const parsed = expectClean(res, body);
+      assert.equal(res.status, status, `${body}: ${res.text}`);
+      assert.equal(parsed.errors[0].code, code, body);
+      assert.equal(res.headers['content-type'], 'application/json');
+    }
+  });
+
+  test('a body over the limit is 413 request_body_too_large', async () => {
+    const res = await raw(server, 'POST', '/v1/users', JSON.stringify({ first_name: 'x'.repeat(2 * 1024 * 1024) }), { 'content-type': 'application/json' });
+    assert.equal(res.status, 413);
+    assert.equal(expectClean(res, 'huge').errors[0].code, 'request_body_too_large');
+  });
+
+  test('huge strings, odd unicode and wrong types in every field', async () => {
+    const values: unknown[] = [
+      'x'.repeat(100_000),
+      '\u0000',
+      '\ud800',
+      '🙂'.repeat(1000),
+      '+1\u200b415\u200b555\u200b0100',
+      '＋１４１５５５５０１００',
+      -1,
+      1e308,
+      true,
+      [],
+      {},
+      [[[[[]]]]],
+      { nested: { deep: 'x'.repeat(10_000) } },
+    ];
+    for (const value of values) {
+      for (const body of [
+        { user_id: value, phone_number: '+14155550100' },
+        { user_id: userId, phone_number: value },
+        { user_id: userId, phone_number: '+14155550100', verified: value },
+      ]) {
+        const res = await api('POST', '/v1/phone_numbers', { body });
+        if (res.status !== 200) expectClean(res, JSON.stringify(body).slice(0, 80));
+      }
+      for (const body of [{ first_name: value }, { phone_number: [value] }, { phone_number: value }, { public_metadata: value }, { external_id: value }]) {
+        const res = await api('POST', '/v1/users', { body });
+        if (res.status !== 200) expectClean(res, JSON.stringify(body).slice(0, 80));
+      }
+    }
+  });
+
+  test('bad ids, bad paths, bad query strings and wrong methods', async () => {
+    const paths = [
+      '/v1/phone_numbers/%00',
+      '/v1/phone_numbers/..%2F..%2Fetc%2Fpasswd',
+      `/v1/phone_numbers/${'a'.repeat(5000)}`,
+      '/v1/users/%E0%A4%A',
+      "/v1/users/user_1'%20OR%20'1'%3D'1",
+      '/v1/users?limit=1e3',
+      '/v1/users?limit=%00',
+      '/v1/users?offset=99999999999999999999',
+      '/v1/users?phone_number=%F0%9F%99%82',
+      `/v1/users?query=${'%25'.repeat(200)}`,
+      `/v1/users?${'user_id=x&'.repeat(150)}`,
+      '/v1/users?order_by[]=x',
+      '/v1/%',
+      '/v1/users/count?limit=5',
+    ];
+    for (const path of paths) {
+      const res = await raw(server, 'GET', path, undefined, {});
+      if (res.status !== 200) expectClean(res, path);
+      else assert.ok(Array.isArray(JSON.parse(res.text)) || JSON.parse(res.text).object !== undefined, path);
+    }
+    for (const [method, path] of [
+      ['PUT', '/v1/phone_numbers'],
+      ['DELETE', '/v1/users'],
+      ['POST', '/v1/users/count'],
+      ['PATCH', '/v1/users'],
+      ['TRACE', '/v1/users'],
+      ['GET', '/v2/users'],
+    ] as const) {
+      const res = await raw(server, method, path, method === 'GET' || method === 'TRACE' ? undefined : '{}', { 'content-type': 'application/json' });
+      const body = expectClean(res, `${method} ${path}`);
+      assert.equal(res.status, 404, `${method} ${path}`);
+      assert.equal(body.errors[0].code, 'resource_not_found');
+    }
+  });
+
+  test('bytes that are not HTTP get a ClerkErrors 400 and a closed connection', async () => {
+    const url = new URL(server.url);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write('GARBAGE / NOT-HTTP\r\n\r\n'));
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+      socket.setTimeout(5000, () => reject(new Error('no answer to garbage')));
+    });
+    assert.match(text, /^HTTP\/1\.1 400 /);
+    assert.match(text, /\r\nContent-Type: application\/json\r\n/);
+    assertClerkErrors(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)), 'garbage');
+  });
+
+  test('the server still answers after all of that', async () => {
+    const res = await api('GET', `/v1/users/${userId}`);
+    assert.equal(res.status, 200);
+    assert.equal((await api('GET', '/healthz', { key: null })).status, 200);
+    assert.equal((await api('GET', '/readyz', { key: null })).status, 200);
+  });
+});
