@@ -1,5 +1,9 @@
 import { HASH_KEY_MIN_BYTES } from './domain/keyed-hash.js';
 import type { SqliteSynchronous } from './store/sqlite-store.js';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from './domain/verification.js';
+import { OTP_MAX_DIGITS, OTP_MIN_DIGITS } from './domain/otp.js';
+import type { RetryPolicy } from './sms/sms-delivery.js';
 
 export type Environment = 'development' | 'production';
 
@@ -30,6 +34,34 @@ export interface Config {
   readonly logLevel: string;
   /** CALLSIGN_BODY_LIMIT_BYTES. @default 1048576 */
   readonly bodyLimitBytes: number;
+  /** SMS_PROVIDER (`log` in development; required, and not `log`, in production) and delivery settings. */
+  readonly sms: SmsConfig;
+  /** Codes, CALLSIGN_TEST_MODE, send limits and country lists (rules 7–9). */
+  readonly verification: VerificationSettings;
+  /** Whether the development inbox (GET /v1/dev/sms_messages) is served: in development, or with test mode on. */
+  readonly devInbox: boolean;
+}
+
+/** SMS_PROVIDER and what each provider needs. */
+export type SmsProviderConfig =
+  | { readonly kind: 'log' }
+  | { readonly kind: 'webhook'; readonly url: string; readonly secret: string }
+  | {
+      readonly kind: 'twilio';
+      readonly accountSid: string;
+      readonly authToken: string;
+      /** Exactly one of `from` and `messagingServiceSid` is set. */
+      readonly from: string | undefined;
+      readonly messagingServiceSid: string | undefined;
+      readonly baseUrl: string;
+    };
+
+export interface SmsConfig {
+  readonly provider: SmsProviderConfig;
+  /** SMS_REQUEST_TIMEOUT_MS: how long one call to the provider may take. @default 10000 */
+  readonly requestTimeoutMs: number;
+  /** SMS_RETRY_INITIAL_DELAY_MS / SMS_RETRY_MAX_DELAY_MS. @default 1000 / 60000 */
+  readonly retry: RetryPolicy;
 }
 
 export class ConfigError extends Error {
@@ -95,7 +127,104 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir,
     logLevel,
     bodyLimitBytes: integer(env, 'CALLSIGN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    ...parseSmsSettings(env, environment),
   });
+}
+
+/** The SMS and verification settings (issue 3); each documented in README, "Verifying a phone number by SMS". */
+export function parseSmsSettings(env: NodeJS.ProcessEnv, environment: Environment): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
+  const testMode = flag(env, 'CALLSIGN_TEST_MODE', environment === 'development');
+  const d = DEFAULT_VERIFICATION_SETTINGS;
+  const verification: VerificationSettings = Object.freeze({
+    codeLength: integer(env, 'SMS_CODE_LENGTH', d.codeLength, OTP_MIN_DIGITS, OTP_MAX_DIGITS),
+    codeTtlMs: integer(env, 'SMS_CODE_TTL_SECONDS', d.codeTtlMs / 1000, 30, 86_400) * 1000,
+    maxAttempts: integer(env, 'SMS_CODE_MAX_ATTEMPTS', d.maxAttempts, 1, 100),
+    testMode,
+    resendCooldownMs: integer(env, 'SMS_RESEND_COOLDOWN_SECONDS', d.resendCooldownMs / 1000, 0, 3600) * 1000,
+    numberHourlyLimit: integer(env, 'SMS_NUMBER_HOURLY_LIMIT', d.numberHourlyLimit, 1, 10_000),
+    keyHourlyLimit: integer(env, 'SMS_KEY_HOURLY_LIMIT', d.keyHourlyLimit, 1, 10_000_000),
+    allowedCountries: countries(env, 'SMS_ALLOWED_COUNTRIES'),
+    blockedCountries: countries(env, 'SMS_BLOCKED_COUNTRIES'),
+  });
+
+  const name = env.SMS_PROVIDER ?? (environment === 'development' ? 'log' : '');
+  if (environment === 'production' && (name === '' || name === 'log')) {
+    throw new ConfigError('SMS_PROVIDER must be webhook or twilio in production: the log provider sends nothing');
+  }
+  let provider: SmsProviderConfig;
+  switch (name) {
+    case 'log':
+      provider = { kind: 'log' };
+      break;
+    case 'webhook':
+      provider = { kind: 'webhook', url: httpUrl(env, 'SMS_WEBHOOK_URL', undefined), secret: webhookSecret(env.SMS_WEBHOOK_SECRET) };
+      break;
+    case 'twilio': {
+      const accountSid = env.TWILIO_ACCOUNT_SID ?? '';
+      if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID must be your Twilio account SID (AC and 32 hex digits)');
+      const authToken = env.TWILIO_AUTH_TOKEN ?? '';
+      if (authToken === '') throw new ConfigError('TWILIO_AUTH_TOKEN is required with SMS_PROVIDER=twilio');
+      const from = env.TWILIO_FROM_NUMBER || undefined;
+      const messagingServiceSid = env.TWILIO_MESSAGING_SERVICE_SID || undefined;
+      if ((from === undefined) === (messagingServiceSid === undefined)) {
+        throw new ConfigError('set exactly one of TWILIO_FROM_NUMBER and TWILIO_MESSAGING_SERVICE_SID with SMS_PROVIDER=twilio');
+      }
+      if (messagingServiceSid !== undefined && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) {
+        throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID must be a Messaging Service SID (MG and 32 hex digits)');
+      }
+      provider = { kind: 'twilio', accountSid, authToken, from, messagingServiceSid, baseUrl: httpUrl(env, 'TWILIO_BASE_URL', 'https://api.twilio.com') };
+      break;
+    }
+    default:
+      throw new ConfigError(`SMS_PROVIDER must be log, webhook or twilio, got "${name}"`);
+  }
+
+  const initialDelayMs = integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', 1000, 10, 600_000);
+  const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: integer(env, 'SMS_RETRY_MAX_DELAY_MS', 60_000, initialDelayMs, 3_600_000) });
+  return {
+    sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs: integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), retry }),
+    verification,
+    devInbox: environment === 'development' || testMode,
+  };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** ISO 3166 alpha-2 codes, comma-separated; each must be a country libphonenumber knows. */
+function countries(env: NodeJS.ProcessEnv, name: string): readonly string[] {
+  const list = (env[name] ?? '').split(',').map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+  const unknown = list.find((c) => !/^[A-Z]{2}$/.test(c) || !isSupportedCountry(c));
+  if (unknown !== undefined) throw new ConfigError(`${name} must list ISO 3166 alpha-2 country codes (like US,GB), and "${unknown}" is not one`);
+  return Object.freeze([...new Set(list)]);
+}
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string | undefined): string {
+  const raw = env[name] || fallback;
+  if (raw === undefined) throw new ConfigError(`${name} is required`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL`);
+  return raw;
+}
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 random bytes (the spec's recommendation). */
+function webhookSecret(raw: string | undefined): string {
+  const text = (raw ?? '').trim();
+  if (text === '') throw new ConfigError('SMS_WEBHOOK_SECRET is required with SMS_PROVIDER=webhook (whsec_ and base64, e.g. from `openssl rand -base64 32`)');
+  const encoded = text.startsWith('whsec_') ? text.slice('whsec_'.length) : text;
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) throw new ConfigError('SMS_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes');
+  return text;
 }
 
 /** Reads a hash key written as hex (64+ digits) or base64; too short a key is refused. */

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './http/app.js';
-import { parseHashKey, type Config } from './config.js';
+import { parseHashKey, type Config, type SmsConfig } from './config.js';
+import { createLogSmsSender } from './sms/log-sms-sender.js';
+import type { SmsSender } from './sms/sms-sender.js';
+import { createTwilioSmsSender } from './sms/twilio-sms-sender.js';
+import { createWebhookSmsSender } from './sms/webhook-sms-sender.js';
 import { loadOrCreateDevSecret, newDevHashKey, newDevSecretKey } from './dev-secrets.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/open-store.js';
@@ -35,10 +39,17 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
     hashKey,
     logger: { level: config.logLevel },
     bodyLimitBytes: config.bodyLimitBytes,
+    sms: createSmsSender(config.sms),
+    smsRetry: config.sms.retry,
+    verification: config.verification,
+    devInbox: config.devInbox,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';
-  app.log.info({ address, database: where, env: config.env }, 'Callsign is listening');
+  app.log.info(
+    { address, database: where, env: config.env, sms: config.sms.provider.kind, testMode: config.verification.testMode },
+    'Callsign is listening',
+  );
   return {
     app,
     store,
@@ -49,4 +60,21 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
       await store.close();
     },
   };
+}
+
+/** SMS_PROVIDER → the sender that speaks to it. */
+export function createSmsSender(config: SmsConfig): SmsSender {
+  const p = config.provider;
+  switch (p.kind) {
+    case 'log':
+      return createLogSmsSender();
+    case 'webhook':
+      return createWebhookSmsSender({ url: p.url, secret: p.secret, timeoutMs: config.requestTimeoutMs });
+    case 'twilio': {
+      const common = { accountSid: p.accountSid, authToken: p.authToken, baseUrl: p.baseUrl, timeoutMs: config.requestTimeoutMs };
+      return p.from !== undefined
+        ? createTwilioSmsSender({ ...common, from: p.from })
+        : createTwilioSmsSender({ ...common, messagingServiceSid: p.messagingServiceSid! });
+    }
+  }
 }

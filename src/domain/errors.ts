@@ -61,10 +61,81 @@ export const errors = {
     new CallsignError('request_body_too_large', 413, 'Request body too large', `The request body must be at most ${limitBytes} bytes.`),
   verificationAlreadyVerified: (): CallsignError =>
     new CallsignError('verification_already_verified', 400, 'This verification has already been verified.', 'This verification has already been verified.'),
+  /** verify_totp for a user with nothing it could check (the reference's 400). */
+  secondFactorNotEnabled: (): CallsignError =>
+    new CallsignError(
+      'second_factor_not_enabled',
+      400,
+      'Second factor is not enabled for this user',
+      'This user has no phone number reserved for second factor, so there is no backup code to verify. Callsign has no TOTP: verify_totp checks backup codes only.',
+    ),
+  /** A wrong, malformed or already used code; deliberately one answer for all three. */
+  codeIncorrect: (param = 'code'): CallsignError =>
+    new CallsignError('form_code_incorrect', 422, 'Incorrect code', 'The code is incorrect or has already been used.', param),
   tooManyRequests: (retryAfterSeconds: number, longMessage: string): CallsignError =>
     new CallsignError('too_many_requests', 429, 'Too many requests', longMessage, undefined, retryAfterSeconds),
   unavailable: (longMessage: string): CallsignError =>
     new CallsignError('service_unavailable', 503, 'Service unavailable', longMessage),
+  /** A transaction kept meeting concurrent conflicting changes (serialization failures or deadlocks) and was given up on. */
+  databaseBusy: (attempts: number): CallsignError =>
+    new CallsignError(
+      'service_unavailable',
+      503,
+      'Service unavailable',
+      `The change met concurrent conflicting changes ${attempts} times in a row and was not applied. Retry it.`,
+      undefined,
+      1,
+    ),
+  // SMS verification (rules 7–9). Each refusal to send has its own code, so a
+  // caller can tell a blocked country from a premium-rate number.
+  /** The provider definitively refused the message (Twilio 4xx, webhook 4xx): retrying the same request will not help. */
+  smsDeliveryFailed: (reason: string): CallsignError =>
+    new CallsignError(
+      'sms_delivery_failed',
+      422,
+      'The verification code could not be sent',
+      `The SMS provider refused the message: ${reason}. The code was not delivered and the verification is failed.`,
+    ),
+  smsCountryNotAllowed: (country: string): CallsignError =>
+    new CallsignError(
+      'sms_country_not_allowed',
+      422,
+      'Codes are not sent to this country',
+      `Verification codes are only sent to the countries in SMS_ALLOWED_COUNTRIES, and this phone number is in ${country}.`,
+      'phone_number',
+    ),
+  smsCountryBlocked: (country: string): CallsignError =>
+    new CallsignError(
+      'sms_country_blocked',
+      422,
+      'Codes are not sent to this country',
+      `Verification codes are not sent to ${country}: it is in SMS_BLOCKED_COUNTRIES.`,
+      'phone_number',
+    ),
+  smsPremiumRate: (): CallsignError =>
+    new CallsignError(
+      'phone_number_premium_rate',
+      422,
+      'Codes are not sent to premium-rate numbers',
+      'This is a premium-rate phone number; verification codes are never sent to premium-rate numbers.',
+      'phone_number',
+    ),
+  smsSharedCost: (): CallsignError =>
+    new CallsignError(
+      'phone_number_shared_cost',
+      422,
+      'Codes are not sent to shared-cost numbers',
+      'This is a shared-cost phone number; verification codes are never sent to shared-cost numbers.',
+      'phone_number',
+    ),
+  smsCannotReceive: (type: string): CallsignError =>
+    new CallsignError(
+      'phone_number_cannot_receive_sms',
+      422,
+      'This phone number cannot receive SMS',
+      `This phone number's type (${type.replace(/_/g, ' ')}) cannot receive text messages, so no verification code can be sent to it.`,
+      'phone_number',
+    ),
   internal: (): CallsignError =>
     new CallsignError('internal_clerk_error', 500, 'Oops, an unexpected error occurred', 'There was an internal error on our servers. It has been logged; please retry.'),
 } as const;

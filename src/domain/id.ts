@@ -1,6 +1,7 @@
 import type { Clock, Random } from './ports.js';
 
-export type IdPrefix = 'user' | 'idn' | 'ver';
+/** `sms` names an SMS message (the development inbox, webhook ids). */
+export type IdPrefix = 'user' | 'idn' | 'ver' | 'sms';
 
 /** Crockford base32: URL-safe, no ambiguous letters, and sorts in the same order as the numbers it encodes. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

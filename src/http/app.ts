@@ -1,4 +1,3 @@
-import './openapi-fields.js';
 import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { errors } from '../domain/errors.js';
@@ -6,14 +5,24 @@ import { createIdGenerator } from '../domain/id.js';
 import { createKeyedHasher } from '../domain/keyed-hash.js';
 import type { Clock, Random } from '../domain/ports.js';
 import { createPhoneNumberService } from '../service/phone-number.service.js';
+import { createSecondFactorService } from '../service/second-factor.service.js';
 import { createUserService } from '../service/user.service.js';
+import { createVerificationService } from '../service/verification.service.js';
+import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from '../domain/verification.js';
+import { createLogSmsSender } from '../sms/log-sms-sender.js';
+import type { RetryPolicy } from '../sms/sms-delivery.js';
+import type { SmsSender } from '../sms/sms-sender.js';
 import type { Store } from '../store/database.js';
 import { createAuthHook } from './auth.js';
 import { createErrorHandler, sendError } from './error-handler.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { registerOpenApi } from './openapi.js';
 import { registerPhoneNumberRoutes } from './phone-number.routes.js';
+import { registerSecondFactorRoutes } from './second-factor.routes.js';
 import { registerUserRoutes } from './user.routes.js';
+import { registerDevInboxRoutes } from './dev-inbox.routes.js';
+import { registerVerificationRoutes } from './verification.routes.js';
 import { createValidatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -30,6 +39,14 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body. @default 1048576 */
   readonly bodyLimitBytes?: number;
+  /** Where verification codes go (SMS_PROVIDER). @default the `log` sender (development inbox) */
+  readonly sms?: SmsSender;
+  /** Codes, test mode, send limits and country lists; unset fields take their defaults. @default DEFAULT_VERIFICATION_SETTINGS (test mode off) */
+  readonly verification?: Partial<VerificationSettings>;
+  /** Backoff of SMS retries after transient failures. @default 1 s doubling to 60 s */
+  readonly smsRetry?: Partial<RetryPolicy>;
+  /** Serve the development inbox, GET /v1/dev/sms_messages (development or test mode only). @default false */
+  readonly devInbox?: boolean;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -53,6 +70,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit,
     genReqId: () => randomBytes(12).toString('hex'),
     routerOptions: { ignoreTrailingSlash: true },
+    // Bytes that are not HTTP at all (a client writing a body without framing,
+    // a port scanner) still get a ClerkErrors answer, then the connection closes.
+    clientErrorHandler: (_error, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify({
+        errors: [{ message: 'Bad request', long_message: 'The request could not be parsed as HTTP/1.1.', code: 'request_invalid', meta: {} }],
+        clerk_trace_id: randomBytes(12).toString('hex'),
+      });
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
     frameworkErrors: (error, request, reply) => {
       sendError(reply, errors.requestBodyInvalid(`The request could not be read: ${error.message}`), request.id);
     },
@@ -79,12 +106,25 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   const ctx = { store: options.store, clock, random, hasher: createKeyedHasher(options.hashKey), newId: createIdGenerator(clock, random) };
+  // Before any route: the description is collected from routes as they are added.
+  await registerOpenApi(app);
   registerHealthRoutes(app, options.store);
+  const verifications = createVerificationService(ctx, {
+    settings: { ...DEFAULT_VERIFICATION_SETTINGS, ...options.verification },
+    sender: options.sms ?? createLogSmsSender(),
+    log: app.log,
+    ...(options.smsRetry === undefined ? {} : { retry: options.smsRetry }),
+  });
+  // Pending SMS retries stop (and are recorded abandoned) before the store closes.
+  app.addHook('onClose', () => verifications.close());
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', createAuthHook(options.secretKeys));
       registerPhoneNumberRoutes(v1, createPhoneNumberService(ctx));
       registerUserRoutes(v1, createUserService(ctx));
+      registerSecondFactorRoutes(v1, createSecondFactorService(ctx));
+      registerVerificationRoutes(v1, verifications);
+      if (options.devInbox === true) registerDevInboxRoutes(v1, verifications);
     },
   );
   return app;

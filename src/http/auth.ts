@@ -4,6 +4,17 @@ import { errors } from '../domain/errors.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Which secret key authenticated the request: the first 8 hex digits of
+     * its SHA-256, stable and not secret. The send limiter counts per key
+     * with it (rule 8); the key itself is never stored.
+     */
+    secretKeyId?: string;
+  }
+}
+
 /**
  * Bearer secret-key authentication. Keys are compared as SHA-256 digests in
  * constant time, and every configured key is compared, so neither the length
@@ -19,5 +30,6 @@ export function createAuthHook(secretKeys: readonly string[]) {
     let ok = false;
     for (const key of accepted) ok = timingSafeEqual(key, presented) || ok;
     if (!ok || token === '') throw errors.authenticationInvalid();
+    request.secretKeyId = presented.subarray(0, 4).toString('hex');
   };
 }

@@ -9,6 +9,12 @@ export interface RouteErrorConfig {
   readonly unsupported?: readonly string[];
 }
 
+// Routes set it as `config`; plugins (@fastify/swagger) add fields to the
+// same interface, so it must be declared to type-check.
+declare module 'fastify' {
+  interface FastifyContextConfig extends RouteErrorConfig {}
+}
+
 type Context = 'body' | 'querystring' | 'params' | 'headers';
 
 function paramOf(error: ErrorObject): string | undefined {

@@ -1,4 +1,6 @@
 import type { PhoneNumber, Verification } from '../domain/phone-number.js';
+import type { OtpVerification } from '../domain/verification.js';
+import type { SmsMessageRecord } from '../store/sms-message.repository.js';
 import type { UserView } from '../service/user.service.js';
 
 // Written by hand, field by field: the wire is Clerk's and must not drift with
@@ -35,7 +37,8 @@ export function phoneNumberJson(number: PhoneNumber, backupCodes: readonly strin
   };
 }
 
-export function userJson({ user, phoneNumbers, backupCodeEnabled = false }: UserView & { backupCodeEnabled?: boolean }): Record<string, unknown> {
+/** A User; its phone numbers never carry backup codes: those appear only in the response of the call that issued them. */
+export function userJson({ user, phoneNumbers, backupCodeEnabled }: UserView): Record<string, unknown> {
   return {
     id: user.id,
     object: 'user',
@@ -75,5 +78,40 @@ export function userJson({ user, phoneNumbers, backupCodeEnabled = false }: User
     create_organization_enabled: false,
     last_active_at: null,
     legal_accepted_at: null,
+  };
+}
+
+/** `_VerificationResponse`: a one-time-code verification, as prepare and attempt answer it. */
+export function otpVerificationJson(v: OtpVerification): Record<string, unknown> {
+  return {
+    object: 'verification_otp',
+    id: v.id,
+    status: v.status,
+    strategy: 'phone_code',
+    attempts: v.attempts,
+    expire_at: v.expireAt,
+    channel: 'sms',
+  };
+}
+
+/** A message in the development inbox. */
+export function smsMessageJson(m: SmsMessageRecord): Record<string, unknown> {
+  return {
+    object: 'sms_message',
+    id: m.id,
+    provider: m.provider,
+    to: m.to,
+    body: m.body,
+    code: m.code,
+    status: m.status,
+    attempts: m.attempts,
+    last_error: m.lastError,
+    provider_message_id: m.providerMessageId,
+    phone_number_id: m.phoneNumberId,
+    verification_id: m.verificationId,
+    next_attempt_at: m.nextAttemptAt,
+    delivered_at: m.deliveredAt,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
   };
 }

@@ -1,8 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
-import { METADATA_MAX_BYTES, type Metadata } from '../domain/user.js';
 import type { UserService } from '../service/user.service.js';
 import type { UserFilter } from '../store/user.repository.js';
 import { ClerkErrors, DeletedObject } from './schemas/common.js';
@@ -17,6 +15,7 @@ import {
   User,
   UserCountQuery,
   UserListQuery,
+  UserMetadataBody,
   UserParams,
 } from './schemas/user.schema.js';
 import { sendJson } from './json-reply.js';
@@ -26,13 +25,6 @@ import { PhoneNumber } from './schemas/phone-number.schema.js';
 
 const tags = ['Users'];
 const errorResponses = { '4xx': ClerkErrors };
-
-function metadata(value: Metadata | undefined, param: string): Metadata | undefined {
-  if (value !== undefined && Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
-    throw errors.paramValueInvalid(param, `${param} must be at most ${METADATA_MAX_BYTES} bytes when serialized as JSON.`);
-  }
-  return value;
-}
 
 /**
  * Phone-number filters are normalized like stored numbers. A `+` sent
@@ -63,9 +55,9 @@ export function registerUserRoutes(app: FastifyInstance, users: UserService): vo
         lastName: body.last_name,
         phoneNumbers: body.phone_number,
         phoneNumberStatuses: body.phone_number_identification_status,
-        publicMetadata: metadata(body.public_metadata, 'public_metadata'),
-        privateMetadata: metadata(body.private_metadata, 'private_metadata'),
-        unsafeMetadata: metadata(body.unsafe_metadata, 'unsafe_metadata'),
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+        unsafeMetadata: body.unsafe_metadata,
       });
       return sendJson(reply, 200, userJson(view));
     },
@@ -119,9 +111,9 @@ export function registerUserRoutes(app: FastifyInstance, users: UserService): vo
         firstName: body.first_name,
         lastName: body.last_name,
         primaryPhoneNumberId: body.primary_phone_number_id,
-        publicMetadata: metadata(body.public_metadata, 'public_metadata'),
-        privateMetadata: metadata(body.private_metadata, 'private_metadata'),
-        unsafeMetadata: metadata(body.unsafe_metadata, 'unsafe_metadata'),
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+        unsafeMetadata: body.unsafe_metadata,
       });
       return sendJson(reply, 200, userJson(view));
     },
@@ -144,6 +136,26 @@ export function registerUserRoutes(app: FastifyInstance, users: UserService): vo
       return sendJson(reply, 200, phoneNumberJson(number));
     },
   );
+
+  for (const [method, mode, operationId] of [
+    ['PATCH', 'merge', 'UpdateUserMetadata'],
+    ['PUT', 'replace', 'ReplaceUserMetadata'],
+  ] as const) {
+    app.route<{ Params: Static<typeof UserParams>; Body: Static<typeof UserMetadataBody> }>({
+      method,
+      url: '/v1/users/:user_id/metadata',
+      schema: { operationId, tags, params: UserParams, body: UserMetadataBody, response: { 200: User, ...errorResponses } },
+      handler: async (request, reply) => {
+        const body = request.body;
+        const view = await users.updateMetadata(
+          request.params.user_id,
+          { publicMetadata: body.public_metadata, privateMetadata: body.private_metadata, unsafeMetadata: body.unsafe_metadata },
+          mode,
+        );
+        return sendJson(reply, 200, userJson(view));
+      },
+    });
+  }
 
   app.delete<{ Params: Static<typeof UserParams> }>(
     '/v1/users/:user_id',

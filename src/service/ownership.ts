@@ -1,9 +1,11 @@
 import type { Transaction } from 'kysely';
 import { errors } from '../domain/errors.js';
 import { deriveFlags, isClaimed, type PhoneNumber } from '../domain/phone-number.js';
+import { deleteUserBackupCodes } from '../store/backup-code.repository.js';
 import type { Database, Flag, Store } from '../store/database.js';
 import {
   deleteUnclaimedCopies,
+  findPhoneNumber,
   insertPhoneNumber,
   isClaimedByOther,
   listUserPhoneNumbers,
@@ -44,6 +46,22 @@ export async function saveNumber(store: Store, trx: Trx, number: PhoneNumber, is
     throw error;
   }
   if (claimed) await deleteUnclaimedCopies(trx, number.phoneNumber, number.userId);
+}
+
+/**
+ * Reads a number that a use case is about to change, with its owner and the
+ * number locked (in that order: user, then number, everywhere), and reads it
+ * again under the locks, so the use case works on the last committed state
+ * and nobody else changes it before commit. Undefined when there is no such
+ * number, or it went while this waited (a claim removed an unclaimed copy).
+ */
+export async function findPhoneNumberForChange(store: Store, trx: Trx, id: string): Promise<PhoneNumber | undefined> {
+  const found = await findPhoneNumber(trx, id);
+  if (found === undefined) return undefined;
+  // A row's owner and number never change, so they can be read before the locks.
+  await store.lockUser(trx, found.userId);
+  await store.lockPhoneNumber(trx, found.phoneNumber);
+  return findPhoneNumber(trx, id);
 }
 
 export interface Preference {
@@ -94,11 +112,18 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
   const user = await findUser(trx, userId);
   const wasOn = user?.mfaEnabledAt != null && (user.mfaDisabledAt === null || user.mfaEnabledAt > user.mfaDisabledAt);
   const isOn = [...flags.values()].some((f) => f.reservedForSecondFactor);
+  // So the two timestamps never tie, an event in the same millisecond as the
+  // other one (or before it, on a clock stepped back) is recorded 1 ms after it.
+  const after = (other: number | null | undefined): number => (other == null ? now : Math.max(now, other + 1));
   await updateUserRow(trx, userId, {
     updated_at: now,
-    ...(isOn && !wasOn ? { mfa_enabled_at: now } : {}),
-    ...(wasOn && !isOn ? { mfa_disabled_at: now } : {}),
+    ...(isOn && !wasOn ? { mfa_enabled_at: after(user?.mfaDisabledAt) } : {}),
+    ...(wasOn && !isOn ? { mfa_disabled_at: after(user?.mfaEnabledAt) } : {}),
   });
+  // Rule 6: backup codes stand in for a second factor, so they go with the
+  // last one, however it went (unreserve, unverify, delete, replace, DELETE
+  // /mfa); turning MFA on again then issues a fresh set, shown once.
+  if (!isOn) await deleteUserBackupCodes(trx, userId);
 
   const numbers = stored.map((n) => (changed.includes(n) ? { ...n, ...flags.get(n.id)!, updatedAt: now } : n));
   return { numbers, secondFactorTurnedOn: isOn && !wasOn };

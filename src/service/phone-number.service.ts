@@ -4,7 +4,8 @@ import { ADMIN_VERIFICATION, isClaimed, isVerified, stateFor, type PhoneNumber }
 import { deletePhoneNumberRow, findPhoneNumber } from '../store/phone-number.repository.js';
 import { findUser } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
-import { reconcileUser, saveNumber } from './ownership.js';
+import { findPhoneNumberForChange, reconcileUser, saveNumber } from './ownership.js';
+import { issueBackupCodesIfNone } from './second-factor.service.js';
 
 export interface CreatePhoneNumberInput {
   readonly userId: string;
@@ -62,6 +63,7 @@ export function createPhoneNumberService(ctx: ServiceContext) {
       const state = stateFor(input.verified === true ? 'verified' : 'unverified');
       checkRequest(state, input);
       return store.transaction(async (trx) => {
+        await store.lockUser(trx, input.userId);
         if ((await findUser(trx, input.userId)) === undefined) throw errors.notFound('User', 'user_id');
         const now = clock.now();
         const number: PhoneNumber = {
@@ -76,14 +78,15 @@ export function createPhoneNumberService(ctx: ServiceContext) {
           updatedAt: now,
         };
         await saveNumber(store, trx, number, true);
-        const { numbers } = await reconcileUser(trx, input.userId, now, input.primary === true ? { primaryId: number.id } : {});
-        return { phoneNumber: numbers.find((n) => n.id === number.id)!, backupCodes: null };
+        const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, input.userId, now, input.primary === true ? { primaryId: number.id } : {});
+        const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, input.userId, now) : null;
+        return { phoneNumber: numbers.find((n) => n.id === number.id)!, backupCodes };
       });
     },
 
     async update(id: string, input: UpdatePhoneNumberInput): Promise<PhoneNumberResult> {
       return store.transaction(async (trx) => {
-        const current = await findPhoneNumber(trx, id);
+        const current = await findPhoneNumberForChange(store, trx, id);
         if (current === undefined) throw errors.notFound('Phone number', 'phone_number_id');
         let verification = current.verification;
         if (input.verified === true && !isVerified(verification)) verification = ADMIN_VERIFICATION;
@@ -97,14 +100,15 @@ export function createPhoneNumberService(ctx: ServiceContext) {
         };
         checkRequest(next, input, current);
         await saveNumber(store, trx, next, false);
-        const { numbers } = await reconcileUser(trx, current.userId, now, input.primary === true ? { primaryId: id } : {});
-        return { phoneNumber: numbers.find((n) => n.id === id)!, backupCodes: null };
+        const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, current.userId, now, input.primary === true ? { primaryId: id } : {});
+        const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, current.userId, now) : null;
+        return { phoneNumber: numbers.find((n) => n.id === id)!, backupCodes };
       });
     },
 
     async delete(id: string): Promise<DeletedObject> {
       return store.transaction(async (trx) => {
-        const current = await findPhoneNumber(trx, id);
+        const current = await findPhoneNumberForChange(store, trx, id);
         if (current === undefined || !(await deletePhoneNumberRow(trx, id))) throw errors.notFound('Phone number', 'phone_number_id');
         await reconcileUser(trx, current.userId, clock.now());
         return { object: 'phone_number', id, deleted: true };

@@ -1,7 +1,9 @@
 import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { isClaimed, stateFor, type IdentificationStatus, type PhoneNumber } from '../domain/phone-number.js';
+import { checkMetadataSize, mergeMetadata } from '../domain/metadata.js';
 import type { Metadata, User } from '../domain/user.js';
+import { hasBackupCodes, usersWithBackupCodes } from '../store/backup-code.repository.js';
 import { deleteUserPhoneNumbers, listPhoneNumbersOfUsers, listUserPhoneNumbers } from '../store/phone-number.repository.js';
 import {
   countUsers,
@@ -22,6 +24,8 @@ import type { DeletedObject } from './phone-number.service.js';
 export interface UserView {
   readonly user: User;
   readonly phoneNumbers: readonly PhoneNumber[];
+  /** Whether the user holds unused backup codes (rule 6). */
+  readonly backupCodeEnabled: boolean;
 }
 
 export interface CreateUserInput {
@@ -31,6 +35,12 @@ export interface CreateUserInput {
   readonly phoneNumbers?: readonly string[];
   /** Parallel to `phoneNumbers`; each defaults to `verified`, as in Clerk. */
   readonly phoneNumberStatuses?: readonly IdentificationStatus[];
+  readonly publicMetadata?: Metadata;
+  readonly privateMetadata?: Metadata;
+  readonly unsafeMetadata?: Metadata;
+}
+
+export interface MetadataInput {
   readonly publicMetadata?: Metadata;
   readonly privateMetadata?: Metadata;
   readonly unsafeMetadata?: Metadata;
@@ -56,7 +66,7 @@ export function createUserService(ctx: ServiceContext) {
     async get(id: string): Promise<UserView> {
       const user = await findUser(store.db, id);
       if (user === undefined) throw errors.notFound('User', 'user_id');
-      return { user, phoneNumbers: await listUserPhoneNumbers(store.db, id) };
+      return { user, phoneNumbers: await listUserPhoneNumbers(store.db, id), backupCodeEnabled: await hasBackupCodes(store.db, id) };
     },
 
     async create(input: CreateUserInput): Promise<UserView> {
@@ -78,9 +88,9 @@ export function createUserService(ctx: ServiceContext) {
           externalId: input.externalId ?? null,
           firstName: input.firstName ?? null,
           lastName: input.lastName ?? null,
-          publicMetadata: input.publicMetadata ?? {},
-          privateMetadata: input.privateMetadata ?? {},
-          unsafeMetadata: input.unsafeMetadata ?? {},
+          publicMetadata: checkMetadataSize(input.publicMetadata ?? {}, 'public_metadata'),
+          privateMetadata: checkMetadataSize(input.privateMetadata ?? {}, 'private_metadata'),
+          unsafeMetadata: checkMetadataSize(input.unsafeMetadata ?? {}, 'unsafe_metadata'),
           mfaEnabledAt: null,
           mfaDisabledAt: null,
           createdAt: now,
@@ -102,12 +112,14 @@ export function createUserService(ctx: ServiceContext) {
           await saveNumber(store, trx, number, true);
         }
         const { numbers: held } = await reconcileUser(trx, user.id, now);
-        return { user, phoneNumbers: held };
+        // A new user has no second factor yet, so no backup codes.
+        return { user, phoneNumbers: held, backupCodeEnabled: false };
       });
     },
 
     async update(id: string, input: UpdateUserInput): Promise<UserView> {
       return store.transaction(async (trx) => {
+        await store.lockUser(trx, id);
         const current = await findUser(trx, id);
         if (current === undefined) throw errors.notFound('User', 'user_id');
         const now = clock.now();
@@ -116,9 +128,9 @@ export function createUserService(ctx: ServiceContext) {
           externalId: input.externalId === undefined ? current.externalId : input.externalId,
           firstName: input.firstName === undefined ? current.firstName : input.firstName,
           lastName: input.lastName === undefined ? current.lastName : input.lastName,
-          publicMetadata: input.publicMetadata ?? current.publicMetadata,
-          privateMetadata: input.privateMetadata ?? current.privateMetadata,
-          unsafeMetadata: input.unsafeMetadata ?? current.unsafeMetadata,
+          publicMetadata: checkMetadataSize(input.publicMetadata ?? current.publicMetadata, 'public_metadata'),
+          privateMetadata: checkMetadataSize(input.privateMetadata ?? current.privateMetadata, 'private_metadata'),
+          unsafeMetadata: checkMetadataSize(input.unsafeMetadata ?? current.unsafeMetadata, 'unsafe_metadata'),
           updatedAt: now,
         };
         const { id: _id, created_at: _created, ...changes } = userRow(next);
@@ -137,7 +149,7 @@ export function createUserService(ctx: ServiceContext) {
           primaryId = wanted?.id;
         }
         const { numbers } = await reconcileUser(trx, id, now, primaryId === undefined ? {} : { primaryId });
-        return { user: (await findUser(trx, id))!, phoneNumbers: numbers };
+        return { user: (await findUser(trx, id))!, phoneNumbers: numbers, backupCodeEnabled: await hasBackupCodes(trx, id) };
       });
     },
 
@@ -148,6 +160,7 @@ export function createUserService(ctx: ServiceContext) {
     async replacePhoneNumber(id: string, phoneNumber: string, status: IdentificationStatus = 'verified'): Promise<PhoneNumber> {
       const e164 = parsePhoneNumber(phoneNumber);
       return store.transaction(async (trx) => {
+        await store.lockUser(trx, id);
         if ((await findUser(trx, id)) === undefined) throw errors.notFound('User', 'user_id');
         await deleteUserPhoneNumbers(trx, id);
         const now = clock.now();
@@ -168,6 +181,25 @@ export function createUserService(ctx: ServiceContext) {
       });
     },
 
+    /** Merges (Clerk's deep merge, null removes) or replaces each given metadata object. */
+    async updateMetadata(id: string, input: MetadataInput, mode: 'merge' | 'replace'): Promise<UserView> {
+      return store.transaction(async (trx) => {
+        await store.lockUser(trx, id);
+        const current = await findUser(trx, id);
+        if (current === undefined) throw errors.notFound('User', 'user_id');
+        const apply = (stored: Metadata, given: Metadata | undefined, param: string): Metadata =>
+          given === undefined ? stored : checkMetadataSize(mode === 'merge' ? mergeMetadata(stored, given) : given, param);
+        const now = clock.now();
+        await updateUserRow(trx, id, {
+          public_metadata: JSON.stringify(apply(current.publicMetadata, input.publicMetadata, 'public_metadata')),
+          private_metadata: JSON.stringify(apply(current.privateMetadata, input.privateMetadata, 'private_metadata')),
+          unsafe_metadata: JSON.stringify(apply(current.unsafeMetadata, input.unsafeMetadata, 'unsafe_metadata')),
+          updated_at: now,
+        });
+        return { user: (await findUser(trx, id))!, phoneNumbers: await listUserPhoneNumbers(trx, id), backupCodeEnabled: await hasBackupCodes(trx, id) };
+      });
+    },
+
     async delete(id: string): Promise<DeletedObject> {
       // Numbers go with the user (ON DELETE CASCADE), in the same statement.
       if (!(await store.transaction((trx) => deleteUserRow(trx, id)))) throw errors.notFound('User', 'user_id');
@@ -182,7 +214,8 @@ export function createUserService(ctx: ServiceContext) {
       }
       const users = await listUsers(store.db, filter, { ...page, after });
       const numbers = await listPhoneNumbersOfUsers(store.db, users.map((u) => u.id));
-      return users.map((user) => ({ user, phoneNumbers: numbers.get(user.id) ?? [] }));
+      const withCodes = await usersWithBackupCodes(store.db, users.map((u) => u.id));
+      return users.map((user) => ({ user, phoneNumbers: numbers.get(user.id) ?? [], backupCodeEnabled: withCodes.has(user.id) }));
     },
 
     count(filter: UserFilter): Promise<number> {

@@ -37,9 +37,73 @@ export interface PhoneNumberTable {
   updated_at: number;
 }
 
+/** One unused backup code (rule 6), stored only as a keyed hash. */
+export interface BackupCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+}
+
+/** One one-time-code verification (rule 7); the code only as a keyed hash. */
+export interface VerificationTable {
+  id: string;
+  phone_number_id: string;
+  phone_number: string;
+  code_hash: string;
+  /** unverified, verified, failed or expired. */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  expire_at: number;
+  /** 1 once a newer code was prepared for the same phone number. */
+  superseded: Flag;
+  test_mode: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every SMS Callsign sent or meant to send, with its delivery outcome (the development inbox reads it). */
+export interface SmsMessageTable {
+  id: string;
+  provider: string;
+  to_number: string;
+  /** No foreign keys: the record outlives the number and the verification. */
+  phone_number_id: string;
+  verification_id: string;
+  /** The text and the code, kept only for the `log` provider and test-mode numbers; masked otherwise. */
+  body: string;
+  code: string | null;
+  /** See SmsMessageStatus. */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  provider_message_id: string | null;
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A row per limited bucket, upserted to serialize transactions counting that bucket. */
+export interface RateLimitBucketTable {
+  bucket: string;
+  touched_at: number;
+}
+
+/** One counted send per bucket (`number:+1…`, `key:1a2b3c4d`), pruned past the window. */
+export interface RateLimitEventTable {
+  bucket: string;
+  at: number;
+}
+
 export interface Database {
   users: UserTable;
   phone_numbers: PhoneNumberTable;
+  verifications: VerificationTable;
+  sms_messages: SmsMessageTable;
+  rate_limit_buckets: RateLimitBucketTable;
+  rate_limit_events: RateLimitEventTable;
+  backup_codes: BackupCodeTable;
 }
 
 /** A connection or an open transaction: repositories take either. */
@@ -53,12 +117,31 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
-  /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back
+   * when it throws. SQLite runs one writer at a time. PostgreSQL runs it at
+   * READ COMMITTED: each statement sees what was committed before it began,
+   * so a use case that reads and then writes a user's or a number's state
+   * takes `lockUser` / `lockPhoneNumber` first and reads after (see
+   * docs/semantics.md, "Transactions"). On PostgreSQL `work` may run more than
+   * once: a deadlock or serialization failure rolls it back and runs it
+   * again, so it must do nothing outside the database (send no SMS, change no
+   * outside state) before it resolves. A failed statement aborts a PostgreSQL
+   * transaction: after catching a database error, throw.
+   */
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
-   * Serializes concurrent transactions touching one phone number. SQLite
-   * already serializes writers, so it does nothing there; PostgreSQL takes a
-   * transaction-scoped advisory lock.
+   * Serializes the transactions that change one user: take it first, before
+   * reading anything of the user's, and the reads see the last change
+   * committed. SQLite already serializes writers, so it does nothing there;
+   * PostgreSQL locks the user's row until commit, which a concurrent delete of
+   * the user also waits for. Take it before any `lockPhoneNumber`.
+   */
+  lockUser(trx: Transaction<Database>, userId: string): Promise<void>;
+  /**
+   * Serializes concurrent transactions touching one phone number, whoever
+   * holds it. SQLite already serializes writers, so it does nothing there;
+   * PostgreSQL takes a transaction-scoped advisory lock.
    */
   lockPhoneNumber(trx: Transaction<Database>, e164: string): Promise<void>;
   /** Whether an error is a unique-constraint violation, and of which index. */

@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '../config.js';
 import type { Store } from './database.js';
+import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 /** Opens (and migrates) the store that DATABASE_URL names. */
@@ -8,6 +9,6 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     case 'sqlite':
       return openSqliteStore({ path: config.path, synchronous: config.synchronous });
     case 'postgres':
-      throw new Error('PostgreSQL is not available in this build yet');
+      return openPostgresStore({ connection: { connectionString: config.url }, poolSize: config.poolSize });
   }
 }

@@ -35,7 +35,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   handle.pragma('foreign_keys = ON');
   handle.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   await migrateToLatest(db as Kysely<unknown>);
 
   return {
@@ -43,6 +43,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     db,
     transaction: (work) => db.transaction().execute(work),
     // Writers are already serialized by SQLite's single write lock.
+    lockUser: async () => {},
     lockPhoneNumber: async () => {},
     uniqueViolation: (error) =>
       error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
@@ -51,4 +52,32 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     close: () => db.destroy(),
   };
+}
+
+/** How many distinct prepared statements to keep; Callsign issues a few dozen query shapes. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; preparing costs about as much as running
+ * a small query. Statements are reused by SQL text instead (safe: the one
+ * connection runs one query at a time), least recently used dropped first.
+ */
+function withStatementCache(handle: SqliteDatabase.Database): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return new Proxy(handle, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
+      return (text: string): SqliteDatabase.Statement => {
+        let statement = cache.get(text);
+        if (statement === undefined) {
+          statement = target.prepare(text);
+          if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        } else {
+          cache.delete(text);
+        }
+        cache.set(text, statement);
+        return statement;
+      };
+    },
+  });
 }

@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../../src/store/database.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openPgliteStore } from './pglite.js';
+import { createTestDatabase, testDatabaseUrl } from './postgres.js';
 
 /**
  * One way of opening a fresh, empty, migrated store. Every suite that touches
- * the database runs once per factory (see `forEachStore`), so the same tests
+ * the database runs once per factory (see `storeFactories`), so the same tests
  * prove both dialects.
  */
 export interface StoreFactory {
@@ -31,7 +34,43 @@ export const sqliteFile: StoreFactory = {
   },
 };
 
-/** Every store the suites run on here. */
+/** PostgreSQL on the server TEST_DATABASE_URL names: each open() gets a database of its own, dropped on close. */
+export function postgresServer(serverUrl: string): StoreFactory {
+  return {
+    name: 'postgres',
+    async open() {
+      const database = await createTestDatabase(serverUrl);
+      let store: Store;
+      try {
+        store = await openPostgresStore({ connection: { connectionString: database.url }, poolSize: 10 });
+      } catch (error) {
+        await database.drop();
+        throw error;
+      }
+      return {
+        ...store,
+        async close() {
+          await store.close();
+          await database.drop();
+        },
+      };
+    },
+  };
+}
+
+/** PostgreSQL in-process (PGlite), where no server is configured. */
+export const pglite: StoreFactory = {
+  name: 'pglite',
+  open: openPgliteStore,
+  noConcurrency:
+    'PGlite is one in-process PostgreSQL session: transactions run one after another, so races between connections cannot happen on it. ' +
+    'Set TEST_DATABASE_URL to a PostgreSQL server (npm test does on CI) to run this test.',
+};
+
+/**
+ * Every store the suites run on here: SQLite always, and PostgreSQL: the
+ * server at TEST_DATABASE_URL when set, else PGlite.
+ */
 export function storeFactories(): StoreFactory[] {
-  return [sqliteFile];
+  return [sqliteFile, testDatabaseUrl === undefined ? pglite : postgresServer(testDatabaseUrl)];
 }

@@ -122,6 +122,16 @@ export const UpdateUserBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** PATCH merges each given object into the stored one (null removes a key); PUT replaces each given object. */
+export const UserMetadataBody = Type.Object(
+  {
+    public_metadata: Type.Optional(Metadata),
+    private_metadata: Type.Optional(Metadata),
+    unsafe_metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+);
+
 export const UPDATE_USER_UNSUPPORTED = [
   'locale',
   'primary_email_address_id',
@@ -158,7 +168,7 @@ export const UserListQuery = Type.Object(
   {
     ...userFilters,
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 10 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 })),
     order_by: Type.Optional(StringEnum(ORDER_BY, { default: '-created_at' })),
     starting_after: Type.Optional(Type.String({ maxLength: 256 })),
   },

@@ -1,5 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as usersAndPhoneNumbers from './0001-users-and-phone-numbers.js';
+import * as verifications from './0002-verifications.js';
+import * as backupCodes from './0003-backup-codes.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a released
@@ -7,6 +9,8 @@ import * as usersAndPhoneNumbers from './0001-users-and-phone-numbers.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-users-and-phone-numbers': usersAndPhoneNumbers,
+  '0002-verifications': verifications,
+  '0003-backup-codes': backupCodes,
 };
 
 export const migrationProvider: MigrationProvider = {

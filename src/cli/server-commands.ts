@@ -1,0 +1,142 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EXIT, UsageError, parse, printHelp, type Command, type Context } from './command.js';
+import { details, json, table, time } from './output.js';
+import { SETTINGS, environmentWith, settingOptions, settingsHelp } from './settings.js';
+
+// The server and the database drivers are imported only by these two
+// commands, so the client commands start fast and need neither.
+
+/** How long in-flight requests may take to finish after SIGTERM or SIGINT (as `npm start`). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function loadConfigFrom(command: string, env: NodeJS.ProcessEnv): Promise<import('../config.js').Config> {
+  const { ConfigError, loadConfig } = await import('../config.js');
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`configuration: ${error.message}`, command);
+    throw error;
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM, or when `signal` aborts (tests). */
+function stopRequested(signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (why: string) => (): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(why);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    signal?.addEventListener('abort', stop('abort'), { once: true });
+  });
+}
+
+export const serve: Command & { stop?: AbortSignal } = {
+  name: 'serve',
+  summary: 'Run the Callsign server',
+  help: `Usage: callsign serve [settings]
+
+Runs Callsign, like \`npm start\`. Every setting is an environment variable
+with the same meaning; a flag wins over its variable. Prefer the environment
+for secrets: other users of the machine can read flags in the process list.
+Stops gracefully on SIGINT or SIGTERM.
+
+${settingsHelp(SETTINGS)}
+
+  -h, --help    Show this help
+
+Example:
+  callsign serve --port 4000 --database-url sqlite:./data/callsign.sqlite`,
+  async run(args, ctx) {
+    const { values } = parse(this.name, args, { ...settingOptions(SETTINGS), help: { type: 'boolean', short: 'h' } });
+    if (values.help) return printHelp(ctx, this);
+    const config = await loadConfigFrom(this.name, environmentWith(ctx.env, SETTINGS, values));
+    const { startCallsign } = await import('../server.js');
+    const running = await startCallsign(config);
+    if (running.generatedKey !== undefined) {
+      // Printed on purpose, in development only, so a new user can make a first request.
+      ctx.io.out(`Callsign ${config.env} secret key (kept in ${config.dataDir}): ${running.generatedKey}\n`);
+    }
+    ctx.io.out(`Callsign is listening on ${running.address} (API reference: ${running.address}/docs)\n`);
+    const why = await stopRequested(this.stop);
+    running.app.log.info({ signal: why }, 'shutting down');
+    const closed = running.close().then(() => 'closed' as const);
+    const outcome = await Promise.race([closed, sleep(SHUTDOWN_GRACE_MS, 'timeout' as const, { ref: false })]);
+    if (outcome === 'timeout') {
+      ctx.io.err(`callsign: in-flight requests did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+      return EXIT.failed;
+    }
+    return EXIT.ok;
+  },
+};
+
+const MIGRATE_SETTINGS = SETTINGS.filter((s) => s.migrate === true);
+
+/** Where the data is, without a PostgreSQL URL's password. */
+function describeDatabase(database: import('../config.js').DatabaseConfig): string {
+  if (database.kind === 'sqlite') return `SQLite ${database.path}`;
+  const url = new URL(database.url);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
+export const migrate: Command = {
+  name: 'migrate',
+  summary: 'Create or update the database schema, then exit',
+  help: `Usage: callsign migrate [settings]
+
+Brings the database schema up to date and lists the migrations. The server
+also does this at every start; run it on its own to migrate before deploying
+new processes.
+
+${settingsHelp(MIGRATE_SETTINGS)}
+
+  --json        Print JSON
+  -h, --help    Show this help`,
+  async run(args, ctx: Context) {
+    const { values } = parse(this.name, args, { ...settingOptions(MIGRATE_SETTINGS), json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    if (values.help) return printHelp(ctx, this);
+    const env = environmentWith(ctx.env, MIGRATE_SETTINGS, values);
+    const { ConfigError, parseDatabaseUrl } = await import('../config.js');
+    let database: import('../config.js').DatabaseConfig;
+    try {
+      database = parseDatabaseUrl(env.DATABASE_URL, env);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UsageError(`configuration: ${error.message}`, this.name);
+      throw error;
+    }
+    const [{ openStore }, { migrateToLatest }, { migrationProvider }, { Migrator }] = await Promise.all([
+      import('../store/open-store.js'),
+      import('../store/migrate.js'),
+      import('../store/migrations/index.js'),
+      import('kysely'),
+    ]);
+    const started = Date.now();
+    const store = await openStore(database);
+    try {
+      // Opening a store migrates it already; asking again is a no-op that keeps this command right if that ever changes.
+      await migrateToLatest(store.db as never);
+      const migrations = await new Migrator({ db: store.db, provider: migrationProvider }).getMigrations();
+      const rows = migrations.map((m) => ({ name: m.name, executedAt: m.executedAt?.getTime() ?? null, appliedNow: (m.executedAt?.getTime() ?? 0) >= started }));
+      const applied = rows.filter((r) => r.appliedNow).map((r) => r.name);
+      if (values.json) {
+        ctx.io.out(json({ database: describeDatabase(database), applied, migrations: rows.map(({ name, executedAt }) => ({ name, executedAt })) }));
+      } else {
+        ctx.io.out(
+          details([
+            ['Database', describeDatabase(database)],
+            ['Applied now', applied.length === 0 ? 'none (already up to date)' : applied.join(', ')],
+          ]) +
+            '\n' +
+            table(['MIGRATION', 'APPLIED AT'], rows.map((r) => [r.name, time(r.executedAt)])),
+        );
+      }
+      return EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,266 @@
+import type { Transaction } from 'kysely';
+import { errors } from '../domain/errors.js';
+import { generateOtp, isTestNumber, normalizeCode, TEST_MODE_CODE } from '../domain/otp.js';
+import { maskPhoneNumber } from '../domain/phone.js';
+import { isClaimed, isVerified, type PhoneNumber } from '../domain/phone-number.js';
+import { checkCooldown, checkWindow, combine, HOUR_MS, retryAfterSeconds, type LimitDecision, type LimitKind } from '../domain/rate-limit.js';
+import { refuseDestination } from '../domain/sms-destination.js';
+import { attemptVerification, isOpen, type OtpVerification, type VerificationSettings } from '../domain/verification.js';
+import { createSmsDelivery, type DeliveryJournal, type DeliveryLog, type RetryPolicy, type SmsDelivery } from '../sms/sms-delivery.js';
+import type { OutgoingSms, SmsSender } from '../sms/sms-sender.js';
+import type { Database } from '../store/database.js';
+import { findPhoneNumber, isClaimedByOther, stateColumns, updatePhoneNumberRow } from '../store/phone-number.repository.js';
+import { eventsSince, lockBucket, pruneEvents, recordEvent } from '../store/rate-limit.repository.js';
+import {
+  countSmsMessages,
+  insertSmsMessage,
+  listSmsMessages,
+  recordSmsDelivery,
+  type SmsMessageRecord,
+} from '../store/sms-message.repository.js';
+import { findVerification, insertVerification, supersedeOpenVerifications, updateVerificationState } from '../store/verification.repository.js';
+import type { ServiceContext } from './context.js';
+import { findPhoneNumberForChange, reconcileUser, saveNumber } from './ownership.js';
+
+type Trx = Transaction<Database>;
+
+export interface VerificationServiceOptions {
+  readonly settings: VerificationSettings;
+  readonly sender: SmsSender;
+  readonly log: DeliveryLog;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** Who asked: the limiter counts sends per secret key. */
+export interface Caller {
+  /** A stable, non-secret id of the secret key that authenticated the request. */
+  readonly keyId?: string;
+}
+
+export interface SmsMessagePage {
+  readonly data: readonly SmsMessageRecord[];
+  readonly totalCount: number;
+}
+
+/** "10 minutes", "1 minute", "45 seconds": how long a code lasts, in the message. */
+function lasts(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return ms === 60_000 ? '1 minute' : `${ms / 60_000} minutes`;
+  const s = Math.round(ms / 1000);
+  return s === 1 ? '1 second' : `${s} seconds`;
+}
+
+/** The text of the message; built again with the code masked for records that must not hold it. */
+function smsBody(code: string, ttlMs: number): string {
+  return `Your verification code is ${code}. It expires in ${lasts(ttlMs)}.`;
+}
+
+const LIMIT_MESSAGES: Record<LimitKind, (s: VerificationSettings) => string> = {
+  cooldown: (s) => `A code was sent to this phone number less than ${Math.ceil(s.resendCooldownMs / 1000)} seconds ago. Wait before sending another.`,
+  number_hourly: (s) => `At most ${s.numberHourlyLimit} codes are sent to one phone number in any hour.`,
+  key_hourly: (s) => `This secret key has sent its allowance of ${s.keyHourlyLimit} codes in the last hour.`,
+};
+
+/**
+ * Rules 7–9: preparing and attempting one-time-code verifications, the send
+ * limits, test mode and the record of every message. Each mutation is one
+ * transaction; nothing leaves the process inside one (PostgreSQL may run a
+ * transaction twice), so a message is first recorded, then sent.
+ */
+export function createVerificationService(ctx: ServiceContext, options: VerificationServiceOptions) {
+  const { store, clock, random, hasher, newId } = ctx;
+  const { settings, log } = options;
+
+  const journal: DeliveryJournal = {
+    record: (message, update) => store.transaction((trx) => recordSmsDelivery(trx, message.id, update)),
+    async stillWanted(message) {
+      const v = await findVerification(store.db, message.verificationId);
+      return v !== undefined && isOpen(v, clock.now());
+    },
+  };
+  const delivery: SmsDelivery = createSmsDelivery({ sender: options.sender, journal, clock, log, ...(options.retry ? { retry: options.retry } : {}) });
+
+  /** Shows a verification on its number, unless the number is verified already (then it stays as it is). */
+  async function mirror(trx: Trx, number: PhoneNumber, v: OtpVerification, now: number): Promise<void> {
+    if (isVerified(number.verification)) return;
+    const verification = { strategy: 'phone_code' as const, status: v.status, attempts: v.attempts, expireAt: v.expireAt };
+    await updatePhoneNumberRow(trx, number.id, { ...stateColumns({ reserved: number.reserved, verification }), updated_at: now });
+  }
+
+  /** Rule 8, counted inside the prepare's transaction so concurrent sends (any process) see each other. */
+  async function enforceLimits(trx: Trx, e164: string, caller: Caller, now: number): Promise<void> {
+    const numberBucket = `number:${e164}`;
+    const keyBucket = caller.keyId === undefined ? undefined : `key:${caller.keyId}`;
+    const buckets = [numberBucket, ...(keyBucket === undefined ? [] : [keyBucket])].sort();
+    for (const bucket of buckets) await lockBucket(trx, bucket, now);
+    const since = now - HOUR_MS;
+    const sent = await eventsSince(trx, numberBucket, since);
+    const decisions: LimitDecision[] = [
+      checkCooldown(sent.at(-1), now, settings.resendCooldownMs),
+      checkWindow(sent, now, settings.numberHourlyLimit, HOUR_MS, 'number_hourly'),
+    ];
+    if (keyBucket !== undefined) decisions.push(checkWindow(await eventsSince(trx, keyBucket, since), now, settings.keyHourlyLimit, HOUR_MS, 'key_hourly'));
+    const decision = combine(decisions);
+    if (!decision.allowed) throw errors.tooManyRequests(retryAfterSeconds(decision.retryAfterMs), LIMIT_MESSAGES[decision.limit](settings));
+    for (const bucket of buckets) {
+      await pruneEvents(trx, bucket, since);
+      await recordEvent(trx, bucket, now);
+    }
+  }
+
+  /** After a definite refusal the code can reach no one: the verification is failed. */
+  async function failUndelivered(verificationId: string): Promise<void> {
+    await store.transaction(async (trx) => {
+      const found = await findVerification(trx, verificationId);
+      if (found === undefined) return;
+      // The number (and its owner) locked first, as an attempt does, then the verification read under the lock.
+      const number = await findPhoneNumberForChange(store, trx, found.phoneNumberId);
+      const v = await findVerification(trx, verificationId);
+      if (v === undefined || v.status !== 'unverified') return;
+      const now = clock.now();
+      const failed: OtpVerification = { ...v, status: 'failed', updatedAt: now };
+      await updateVerificationState(trx, failed);
+      if (number !== undefined && !v.superseded) await mirror(trx, number, failed, now);
+    });
+  }
+
+  return {
+    delivery,
+
+    /**
+     * Makes a new code for the number, supersedes the previous one and sends
+     * it. Answers the new verification (`unverified`) once the provider took
+     * the message or, after a transient failure, while it is retried; a
+     * definite refusal is 422 sms_delivery_failed.
+     */
+    async prepare(phoneNumberId: string, caller: Caller = {}): Promise<OtpVerification> {
+      const found = await findPhoneNumber(store.db, phoneNumberId);
+      if (found === undefined) throw errors.notFound('Phone number', 'phone_number_id');
+      const testMode = settings.testMode && isTestNumber(found.phoneNumber);
+      if (!testMode) {
+        const refusal = refuseDestination(found.phoneNumber, settings);
+        if (refusal !== null) throw refusal;
+      }
+      const sender = delivery.sender;
+
+      const prepared = await store.transaction(async (trx) => {
+        // Locks the owner, then the number, and reads it under the locks (ownership.ts).
+        const number = await findPhoneNumberForChange(store, trx, phoneNumberId);
+        if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
+        // A code for a number someone else holds claimed could never claim it: no SMS is spent on it.
+        if (!isClaimed(number) && (await isClaimedByOther(trx, number.phoneNumber, number.userId))) throw errors.identifierExists();
+        const now = clock.now();
+        // Test-mode numbers send nothing, so there is nothing to limit (rule 9).
+        if (!testMode) await enforceLimits(trx, number.phoneNumber, caller, now);
+        await supersedeOpenVerifications(trx, number.id, now);
+        const code = testMode ? TEST_MODE_CODE : generateOtp(random, settings.codeLength);
+        const verification: OtpVerification = {
+          id: newId('ver'),
+          phoneNumberId: number.id,
+          phoneNumber: number.phoneNumber,
+          codeHash: hasher.hash(code),
+          status: 'unverified',
+          attempts: 0,
+          maxAttempts: settings.maxAttempts,
+          expireAt: now + settings.codeTtlMs,
+          superseded: false,
+          testMode,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await insertVerification(trx, verification);
+        await mirror(trx, number, verification, now);
+        const keep = testMode || sender.keepsBody;
+        const message: SmsMessageRecord = {
+          id: newId('sms'),
+          provider: testMode ? 'test_mode' : sender.provider,
+          to: number.phoneNumber,
+          phoneNumberId: number.id,
+          verificationId: verification.id,
+          body: smsBody(keep ? code : '*'.repeat(code.length), settings.codeTtlMs),
+          code: keep ? code : null,
+          status: testMode ? 'test_mode' : 'sending',
+          attempts: 0,
+          lastError: null,
+          providerMessageId: null,
+          nextAttemptAt: null,
+          deliveredAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await insertSmsMessage(trx, message);
+        return { verification, code, message };
+      });
+
+      const { verification, code, message } = prepared;
+      if (testMode) {
+        log.info({ sms: message.id, to: maskPhoneNumber(message.to), status: 'test_mode' }, 'test-mode number: no SMS sent');
+        return verification;
+      }
+      const outgoing: OutgoingSms = {
+        id: message.id,
+        to: message.to,
+        body: smsBody(code, settings.codeTtlMs),
+        code,
+        phoneNumberId: verification.phoneNumberId,
+        verificationId: verification.id,
+        expireAt: verification.expireAt,
+      };
+      const first = await delivery.deliver(outgoing);
+      if (first.status === 'refused') {
+        await failUndelivered(verification.id);
+        throw errors.smsDeliveryFailed(first.reason);
+      }
+      return verification;
+    },
+
+    /**
+     * Checks a code. The outcome is the verification's new status (rule 7);
+     * a right code verifies the number and claims it (rule 2) in the same
+     * transaction. Refused with form_identifier_exists if another user holds
+     * the number claimed; nothing changes then, so the code stays usable.
+     */
+    async attempt(phoneNumberId: string, verificationId: string, code: string): Promise<OtpVerification> {
+      return store.transaction(async (trx) => {
+        // Locks the owner, then the number, and reads it under the locks (ownership.ts).
+        const number = await findPhoneNumberForChange(store, trx, phoneNumberId);
+        if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
+        const v = await findVerification(trx, verificationId);
+        if (v === undefined || v.phoneNumberId !== phoneNumberId) throw errors.notFound('Verification', 'verification_id');
+        // Hashed and compared in constant time whatever the state, so timing tells nothing either.
+        const matches = hasher.matches(normalizeCode(code), v.codeHash);
+        const now = clock.now();
+        const outcome = attemptVerification(v, matches, now);
+        if (outcome.kind === 'already_verified') throw errors.verificationAlreadyVerified();
+        const next = outcome.verification;
+        if (!outcome.changed) return next;
+        await updateVerificationState(trx, next);
+        // A superseded code says nothing about the number: its newer code is what it shows.
+        if (v.superseded || isVerified(number.verification)) return next;
+        if (outcome.kind === 'verified') {
+          const verified: PhoneNumber = {
+            ...number,
+            // Verified is its own state: no longer merely reserved.
+            reserved: false,
+            verification: { strategy: 'phone_code', status: 'verified', attempts: next.attempts, expireAt: next.expireAt },
+            updatedAt: now,
+          };
+          await saveNumber(store, trx, verified, false);
+          await reconcileUser(trx, number.userId, now);
+        } else {
+          await mirror(trx, number, next, now);
+        }
+        return next;
+      });
+    },
+
+    /** The development inbox: newest first, optionally for one number. */
+    async listMessages(filter: { to?: string; limit: number; offset: number }): Promise<SmsMessagePage> {
+      const [data, totalCount] = await Promise.all([listSmsMessages(store.db, filter), countSmsMessages(store.db, filter.to)]);
+      return { data, totalCount };
+    },
+
+    close: (): Promise<void> => delivery.close(),
+  };
+}
+
+export type VerificationService = ReturnType<typeof createVerificationService>;

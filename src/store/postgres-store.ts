@@ -1,0 +1,154 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { errors } from '../domain/errors.js';
+import type { Database, Store } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+export interface PostgresStoreOptions {
+  /**
+   * How node-postgres connects: usually `{ connectionString: DATABASE_URL }`.
+   * Any `pg.PoolConfig` is taken (TLS, `options=-c …`, a test harness's
+   * connection); `max` and `types` are set from the options below.
+   */
+  readonly connection: pg.PoolConfig;
+  /** Most connections this process holds open (DATABASE_POOL_SIZE). @default 10 */
+  readonly poolSize?: number;
+  /**
+   * How many times a transaction runs before a serialization failure or a
+   * deadlock is given up on and answered 503 with `Retry-After`.
+   * @default 10
+   */
+  readonly maxAttempts?: number;
+  /** How long a request waits for a free pooled connection (or a new one) before failing. @default 10000 */
+  readonly connectTimeoutMs?: number;
+  /** Called before each retry; for logs and tests. */
+  readonly onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  /** The SQLSTATE that caused the retry: 40001, 40P01, 23505 or 23P01. */
+  readonly code: string;
+  /** The attempt that failed, from 1. */
+  readonly attempt: number;
+  readonly delayMs: number;
+}
+
+const INT8_OID = 20;
+
+/**
+ * int8 (bigint columns, count(*)) as a JavaScript number: Callsign's int8 values
+ * are millisecond timestamps and counts, far inside 2^53. Set per pool, so other
+ * users of `pg` in the same process keep pg's default (strings).
+ */
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === INT8_OID && format !== 'binary') {
+      return (value: string): number | bigint => {
+        const n = Number(value);
+        return Number.isSafeInteger(n) ? n : BigInt(value);
+      };
+    }
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** SQLSTATEs after which the whole transaction is run again (see docs/semantics.md, "Transactions"). */
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK_DETECTED = '40P01';
+const UNIQUE_VIOLATION = '23505';
+const EXCLUSION_VIOLATION = '23P01';
+
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 ? code : undefined;
+}
+
+/** Full jitter on an exponential step: 0..min(200, 4·2^attempt) ms. */
+function backoffMs(attempt: number): number {
+  return Math.floor(Math.random() * Math.min(200, 4 * 2 ** attempt));
+}
+
+/**
+ * The PostgreSQL store, for any number of Callsign processes on one database.
+ *
+ * Transactions run at READ COMMITTED. What must hold across processes is held
+ * by the database, not by a read-then-write check: ownership by unique
+ * indexes (rule 2), everything that reads a user's state and writes it back
+ * (rules 4–6) by the user's row lock (`lockUser`), everything about one number
+ * (claims, codes, send limits) by a transaction-scoped advisory lock on it
+ * (`lockPhoneNumber`), each taken before the state is read. SERIALIZABLE
+ * would need none of the locks but, measured on Callsign's mixed load, aborted
+ * and retried about two transactions in three (its predicate locks are per
+ * index page, and new ids all land on the last page), so it is not used.
+ *
+ * A transaction that fails with a deadlock or a serialization failure (or a
+ * unique violation its use case did not handle, which can only be a race
+ * lost to a concurrent commit) is rolled back and run again, up to
+ * `maxAttempts` times with jittered backoff; past that the request is
+ * answered 503 with `Retry-After`, never 500.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({
+    application_name: 'callsign',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    ...options.connection,
+    max: options.poolSize ?? 10,
+    types: typeParsers,
+  });
+  // An idle pooled connection can fail (server restart, network); the pool
+  // drops it and the next request opens another. Without a listener the
+  // error would end the process.
+  pool.on('error', () => {});
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const maxAttempts = options.maxAttempts ?? 10;
+
+  return {
+    dialect: 'postgres',
+    db,
+    async transaction(work) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().setIsolationLevel('read committed').execute(work);
+        } catch (error) {
+          const code = sqlState(error);
+          const conflict = code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
+          if (!conflict && code !== UNIQUE_VIOLATION && code !== EXCLUSION_VIOLATION) throw error;
+          if (attempt >= maxAttempts) {
+            // A unique violation that survives every retry is not a race: let it be the bug it is.
+            if (!conflict) throw error;
+            throw errors.databaseBusy(attempt);
+          }
+          const delayMs = backoffMs(attempt);
+          options.onRetry?.({ code: code!, attempt, delayMs });
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        }
+      }
+    },
+    // FOR NO KEY UPDATE: excludes other lockUser calls and a delete of the
+    // user, but not the foreign-key checks of rows inserted for the user.
+    async lockUser(trx, userId) {
+      await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+    },
+    // Transaction-scoped: released at commit or rollback, so a crash can't leave it held.
+    async lockPhoneNumber(trx, e164) {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${e164}, 0))`.execute(trx);
+    },
+    uniqueViolation(error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) return null;
+      const constraint = (error as { constraint?: unknown }).constraint;
+      return typeof constraint === 'string' ? constraint : 'unique';
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
