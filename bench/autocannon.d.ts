@@ -5,6 +5,8 @@ declare module 'autocannon' {
     connections: number;
     duration: number;
     requests: { method: string; headers: Record<string, string>; setupRequest: (request: Record<string, unknown>) => Record<string, unknown> }[];
+    /** Leave the result raw, for aggregateResult (several instances run at once). */
+    skipAggregateResult?: boolean;
   }
   interface Result {
     requests: { average: number; total: number };
@@ -13,5 +15,10 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
   }
-  export default function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options): Promise<Result>;
+  namespace autocannon {
+    /** Merges raw results (skipAggregateResult) into one: latency histograms combined, counts summed. */
+    function aggregateResult(results: unknown[], options: { url: string; connections?: number }): Result;
+  }
+  export default autocannon;
 }

@@ -5,6 +5,9 @@
  * compare ratios measured in one run. Results go to .bench/results.json.
  *
  * BENCH_DURATION (seconds, default 10) and BENCH_CONNECTIONS (default 50).
+ * PostgreSQL runs (one process, three processes on one database) use the
+ * server at BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres, and are skipped without one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { LoadJob, LoadResult } from './load.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -160,21 +164,75 @@ export function printRows(title: string, rows: readonly Row[]): string {
   return text;
 }
 
-/** GET /v1/phone_numbers/{id} and POST /v1/phone_numbers against one running Callsign, with baselines. */
-export async function benchTarget(url: string, numberBase: number): Promise<Row[]> {
+/**
+ * GET /v1/phone_numbers/{id} and POST /v1/phone_numbers against one running
+ * Callsign, or several on one database with the connections spread evenly
+ * over them (as a load balancer would), with baselines.
+ */
+export async function benchTarget(target: string | readonly string[], numberBase: number): Promise<Row[]> {
+  const urls = typeof target === 'string' ? [target] : target;
+  const url = urls[0]!;
   const { userIds, phoneNumberIds } = await seed(url);
   const getPaths = phoneNumberIds.map((id) => `/v1/phone_numbers/${id}`);
   const sampleGet = await call(url, 'GET', getPaths[0]!);
-  const get = await load({ url, method: 'GET', paths: getPaths });
+  const get = await load({ url, urls, method: 'GET', paths: getPaths });
   const getBase = await baseline('GET', sampleGet.status, sampleGet.text, getPaths);
 
   const samplePost = await call(url, 'POST', '/v1/phone_numbers', { user_id: userIds[0], phone_number: '+12019999999', verified: true });
-  const post = await load({ url, method: 'POST', paths: ['/v1/phone_numbers'], userIds, numberBase });
+  const post = await load({ url, urls, method: 'POST', paths: ['/v1/phone_numbers'], userIds, numberBase });
   const postBase = await baseline('POST', samplePost.status, samplePost.text, ['/v1/phone_numbers'], userIds);
   return [
     { name: 'GET /v1/phone_numbers/{id}', result: get, baseline: getBase },
     { name: 'POST /v1/phone_numbers', result: post, baseline: postBase },
   ];
+}
+
+/**
+ * The PostgreSQL server to bench on: BENCH_DATABASE_URL, else TEST_DATABASE_URL,
+ * else the local one CI machines run. Each run gets a fresh database, dropped after.
+ */
+const postgresServer = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function onServer(sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: postgresServer });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** PostgreSQL runs: one Callsign process, then three on one database with the load spread over them. */
+async function benchPostgres(sections: string[], results: Record<string, Row[]>): Promise<void> {
+  const name = `callsign_bench_${process.pid}`;
+  let version: string;
+  try {
+    version = String((await onServer('show server_version')).rows[0]?.server_version ?? '').split(' ')[0]!;
+  } catch (error) {
+    const text = `### PostgreSQL\n\nSkipped: no PostgreSQL server at ${postgresServer} (${(error as Error).message}). Set BENCH_DATABASE_URL.\n`;
+    console.log(text);
+    sections.push(text);
+    return;
+  }
+  for (const [count, numberBase] of [[1, 2_000_000], [3, 5_000_000]] as const) {
+    await onServer(`create database ${name}`);
+    const url = new URL(postgresServer);
+    url.pathname = `/${name}`;
+    const started: ChildProcess[] = [];
+    try {
+      // Started at once, as a deployment rolls out: their migrations take turns under Kysely's lock.
+      const servers = await Promise.all(Array.from({ length: count }, () => startCallsign({ DATABASE_URL: url.toString() })));
+      started.push(...servers.map((s) => s.child));
+      const rows = await benchTarget(servers.map((s) => s.url), numberBase);
+      const title = `PostgreSQL ${version}, ${count === 1 ? 'one process' : `${count} processes on one database, load spread evenly`} (DATABASE_POOL_SIZE=10 each)`;
+      results[title] = rows;
+      sections.push(printRows(title, rows));
+    } finally {
+      await Promise.all(started.map(stop));
+      await onServer(`drop database if exists ${name} with (force)`);
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -197,6 +255,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await benchPostgres(sections, results);
   mkdirSync(join(root, '.bench'), { recursive: true });
   writeFileSync(join(root, '.bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), duration, connections, results }, null, 2));
   writeFileSync(join(root, '.bench', 'results.md'), sections.join('\n'));

@@ -34,6 +34,12 @@ export interface Config {
   readonly logLevel: string;
   /** CALLSIGN_BODY_LIMIT_BYTES. @default 1048576 */
   readonly bodyLimitBytes: number;
+  /**
+   * CALLSIGN_SHUTDOWN_GRACE_MS: after SIGTERM or SIGINT, how long in-flight
+   * requests may take to finish before their connections are cut. Keep it
+   * below the orchestrator's own kill timeout. @default 10000
+   */
+  readonly shutdownGraceMs: number;
   /** SMS_PROVIDER (`log` in development; required, and not `log`, in production) and delivery settings. */
   readonly sms: SmsConfig;
   /** Codes, CALLSIGN_TEST_MODE, send limits and country lists (rules 7–9). */
@@ -127,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir,
     logLevel,
     bodyLimitBytes: integer(env, 'CALLSIGN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownGraceMs: integer(env, 'CALLSIGN_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...parseSmsSettings(env, environment),
   });
 }

@@ -1,9 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startCallsign } from './server.js';
 
-/** How long in-flight requests may take to finish after SIGTERM or SIGINT. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const running = await startCallsign(config);
@@ -17,14 +14,11 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
     closing = true;
-    running.app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      running.app.log.error(`in-flight requests did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting`);
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
-    await running.close();
-    process.exit(0);
+    running.app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    // Whatever happens in close, the process ends soon after the grace period.
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 3000).unref();
+    const finished = await running.close();
+    process.exit(finished ? 0 : 1);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './http/app.js';
 import { parseHashKey, type Config, type SmsConfig } from './config.js';
@@ -16,8 +17,15 @@ export interface RunningCallsign {
   readonly address: string;
   /** Set when development generated the secret key (printed at start so a new user can make a first request). */
   readonly generatedKey: string | undefined;
-  /** Stops accepting, lets in-flight requests finish, then closes the store. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stops accepting connections (requests arriving on
+   * open keep-alive connections are answered 503 and the connection closed),
+   * lets in-flight requests finish for up to `graceMs`, then cuts whatever is
+   * still open and closes the store (the PostgreSQL pool or the SQLite
+   * handle). Resolves true when every request finished in time.
+   * @default graceMs config.shutdownGraceMs (CALLSIGN_SHUTDOWN_GRACE_MS, 10000)
+   */
+  close(graceMs?: number): Promise<boolean>;
 }
 
 /**
@@ -44,6 +52,13 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
     verification: config.verification,
     devInbox: config.devInbox,
   });
+  let closing = false;
+  // Once shutting down, each answer closes its connection, so a keep-alive
+  // client does not hold the server open after its request finished.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';
   app.log.info(
@@ -55,9 +70,23 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
     store,
     address,
     generatedKey,
-    async close() {
-      await app.close();
-      await store.close();
+    async close(graceMs = config.shutdownGraceMs) {
+      closing = true;
+      const closed = app.close();
+      // Connections that finish their last request go at once, not at their keep-alive timeout.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      const finished = await Promise.race([closed.then(() => true), sleep(graceMs, false, { ref: false })]);
+      clearInterval(sweep);
+      if (finished) {
+        await store.close();
+        return true;
+      }
+      app.log.error(`in-flight requests did not finish within ${graceMs} ms; closing their connections`);
+      app.server.closeAllConnections();
+      await closed;
+      // A request cut off may still hold a pooled connection; don't wait long for it.
+      await Promise.race([store.close(), sleep(1000, undefined, { ref: false })]);
+      return false;
     },
   };
 }

@@ -1,13 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, UsageError, parse, printHelp, type Command, type Context } from './command.js';
 import { details, json, table, time } from './output.js';
 import { SETTINGS, environmentWith, settingOptions, settingsHelp } from './settings.js';
 
 // The server and the database drivers are imported only by these two
 // commands, so the client commands start fast and need neither.
-
-/** How long in-flight requests may take to finish after SIGTERM or SIGINT (as `npm start`). */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function loadConfigFrom(command: string, env: NodeJS.ProcessEnv): Promise<import('../config.js').Config> {
   const { ConfigError, loadConfig } = await import('../config.js');
@@ -64,10 +60,9 @@ Example:
     ctx.io.out(`Callsign is listening on ${running.address} (API reference: ${running.address}/docs)\n`);
     const why = await stopRequested(this.stop);
     running.app.log.info({ signal: why }, 'shutting down');
-    const closed = running.close().then(() => 'closed' as const);
-    const outcome = await Promise.race([closed, sleep(SHUTDOWN_GRACE_MS, 'timeout' as const, { ref: false })]);
-    if (outcome === 'timeout') {
-      ctx.io.err(`callsign: in-flight requests did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+    // Bounded by CALLSIGN_SHUTDOWN_GRACE_MS (server.ts), as under `npm start`.
+    if (!(await running.close())) {
+      ctx.io.err(`callsign: in-flight requests did not finish within ${config.shutdownGraceMs} ms; their connections were closed\n`);
       return EXIT.failed;
     }
     return EXIT.ok;

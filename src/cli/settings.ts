@@ -26,6 +26,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   { env: 'PORT', value: '<port>', group: 'Server', help: 'Port to listen on; 0 picks a free one [default: 4000]' },
   { env: 'LOG_LEVEL', value: '<level>', group: 'Server', help: 'fatal, error, warn, info, debug, trace or silent [default: info]' },
   { env: 'CALLSIGN_BODY_LIMIT_BYTES', value: '<bytes>', group: 'Server', help: 'Largest accepted request body [default: 1048576]' },
+  { env: 'CALLSIGN_SHUTDOWN_GRACE_MS', value: '<ms>', group: 'Server', help: 'On SIGTERM/SIGINT, how long in-flight requests may finish [default: 10000]' },
   {
     env: 'DATABASE_URL',
     value: '<url>',

@@ -52,6 +52,16 @@ export interface AppOptions {
 export const systemClock: Clock = { now: () => Date.now() };
 export const cryptoRandom: Random = { bytes: (length) => randomBytes(length) };
 
+/**
+ * Trace ids: a random per-process prefix and a counter, 24 hex digits. Unique
+ * across processes without drawing random bytes on every request.
+ */
+function createTraceIds(): () => string {
+  const prefix = randomBytes(6).toString('hex');
+  let counter = 0;
+  return () => prefix + (counter++ % 2 ** 48).toString(16).padStart(12, '0');
+}
+
 /** Log the path only: query strings can hold phone numbers, which must not reach logs. */
 const requestSerializer = (request: { method: string; url: string }): Record<string, string> => ({
   method: request.method,
@@ -68,7 +78,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // One line per request is logged below, with the path but never the query.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
-    genReqId: () => randomBytes(12).toString('hex'),
+    genReqId: createTraceIds(),
     routerOptions: { ignoreTrailingSlash: true },
     // Bytes that are not HTTP at all (a client writing a body without framing,
     // a port scanner) still get a ClerkErrors answer, then the connection closes.
@@ -92,16 +102,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? ''), request.id);
   });
   registerJsonBodyParser(app);
-  // Fastify appends "; charset=utf-8" to JSON; the official client compares
-  // the content type literally, so it is set exactly, after serialization.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
-    return payload;
-  });
-  if (options.logger) {
-    app.addHook('onResponse', async (request, reply) => {
+  if (['info', 'debug', 'trace'].includes(app.log.level)) {
+    app.addHook('onResponse', (request, reply, done) => {
       request.log.info({ request: requestSerializer(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      done();
     });
   }
 

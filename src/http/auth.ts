@@ -23,13 +23,16 @@ declare module 'fastify' {
 export function createAuthHook(secretKeys: readonly string[]) {
   if (secretKeys.length === 0) throw new Error('at least one secret key is required');
   const accepted = secretKeys.map(digest);
-  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  // A callback hook, not an async one: it runs on every request, and a
+  // promise per request is measurable there.
+  return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
     const header = request.headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     const presented = digest(token);
     let ok = false;
     for (const key of accepted) ok = timingSafeEqual(key, presented) || ok;
-    if (!ok || token === '') throw errors.authenticationInvalid();
+    if (!ok || token === '') return done(errors.authenticationInvalid());
     request.secretKeyId = presented.subarray(0, 4).toString('hex');
+    done();
   };
 }

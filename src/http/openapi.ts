@@ -116,8 +116,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     theme: { title: 'Callsign API reference' },
   });
 
-  let body: string | undefined;
-  const documentText = (): string => (body ??= JSON.stringify(app.swagger()));
+  // Bytes, so Fastify sends the content type exactly as set (see json-reply.ts).
+  let body: Buffer | undefined;
+  const documentText = (): Buffer => (body ??= Buffer.from(JSON.stringify(app.swagger())));
   // Built at start: a schema that cannot be described fails the start, not a later request.
   app.addHook('onReady', async () => {
     documentText();

@@ -95,6 +95,8 @@ export function createPhoneNumberService(ctx: ServiceContext) {
         const next: PhoneNumber = {
           ...current,
           verification,
+          // Verification supersedes a reservation, whether by an administrator or by a code.
+          reserved: isVerified(verification) ? false : current.reserved,
           reservedForSecondFactor: (input.reservedForSecondFactor ?? current.reservedForSecondFactor) && isVerified(verification),
           updatedAt: now,
         };

@@ -16,6 +16,7 @@ import {
   insertSmsMessage,
   listSmsMessages,
   recordSmsDelivery,
+  type SmsMessageFilter,
   type SmsMessageRecord,
 } from '../store/sms-message.repository.js';
 import { findVerification, insertVerification, supersedeOpenVerifications, updateVerificationState } from '../store/verification.repository.js';
@@ -42,6 +43,20 @@ export interface SmsMessagePage {
   readonly totalCount: number;
 }
 
+/** Rules 7–9 as use cases; each mutation is one transaction. */
+export interface VerificationService {
+  /** The delivery with its retries (for shutdown and tests). */
+  readonly delivery: SmsDelivery;
+  /** Sends a new code, superseding the previous one; answers the pending verification. */
+  prepare(phoneNumberId: string, caller?: Caller): Promise<OtpVerification>;
+  /** Checks a code; answers the verification with its new status. */
+  attempt(phoneNumberId: string, verificationId: string, code: string): Promise<OtpVerification>;
+  /** The development inbox: newest first, optionally for one number (E.164). */
+  listMessages(filter: SmsMessageFilter): Promise<SmsMessagePage>;
+  /** Stops retries (recorded abandoned). */
+  close(): Promise<void>;
+}
+
 /** "10 minutes", "1 minute", "45 seconds": how long a code lasts, in the message. */
 function lasts(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return ms === 60_000 ? '1 minute' : `${ms / 60_000} minutes`;
@@ -66,7 +81,7 @@ const LIMIT_MESSAGES: Record<LimitKind, (s: VerificationSettings) => string> = {
  * transaction; nothing leaves the process inside one (PostgreSQL may run a
  * transaction twice), so a message is first recorded, then sent.
  */
-export function createVerificationService(ctx: ServiceContext, options: VerificationServiceOptions) {
+export function createVerificationService(ctx: ServiceContext, options: VerificationServiceOptions): VerificationService {
   const { store, clock, random, hasher, newId } = ctx;
   const { settings, log } = options;
 
@@ -254,7 +269,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
     },
 
     /** The development inbox: newest first, optionally for one number. */
-    async listMessages(filter: { to?: string; limit: number; offset: number }): Promise<SmsMessagePage> {
+    async listMessages(filter: SmsMessageFilter): Promise<SmsMessagePage> {
       const [data, totalCount] = await Promise.all([listSmsMessages(store.db, filter), countSmsMessages(store.db, filter.to)]);
       return { data, totalCount };
     },
@@ -262,5 +277,3 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
     close: (): Promise<void> => delivery.close(),
   };
 }
-
-export type VerificationService = ReturnType<typeof createVerificationService>;

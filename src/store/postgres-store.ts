@@ -63,6 +63,23 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && code.length === 5 ? code : undefined;
 }
 
+const NODE_CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The database could not be reached or went away: no free connection within
+ * the connect timeout, connection refused or cut, the server shutting down or
+ * out of connections. Answered 503, like /readyz, rather than 500.
+ */
+function connectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (NODE_CONNECTION_ERRORS.has(code)) return true;
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated/i.test(message);
+}
+
 /** Full jitter on an exponential step: 0..min(200, 4·2^attempt) ms. */
 function backoffMs(attempt: number): number {
   return Math.floor(Math.random() * Math.min(200, 4 * 2 ** attempt));
@@ -77,9 +94,9 @@ function backoffMs(attempt: number): number {
  * (rules 4–6) by the user's row lock (`lockUser`), everything about one number
  * (claims, codes, send limits) by a transaction-scoped advisory lock on it
  * (`lockPhoneNumber`), each taken before the state is read. SERIALIZABLE
- * would need none of the locks but, measured on Callsign's mixed load, aborted
- * and retried about two transactions in three (its predicate locks are per
- * index page, and new ids all land on the last page), so it is not used.
+ * would need none of the locks, but its predicate locks are per index page and
+ * new ids all land on the last one: on a mixed load it retried more than twice
+ * per request and still answered 10% of them 503 (docs/semantics.md).
  *
  * A transaction that fails with a deadlock or a serialization failure (or a
  * unique violation its use case did not handle, which can only be a race
@@ -102,7 +119,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateToLatest(db as Kysely<unknown>);
+    // Where unqualified names go (the first existing schema of search_path, normally public).
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema ?? undefined;
+    if (schema === undefined) throw new Error('PostgreSQL has no current schema: create the schema that search_path names first');
+    await migrateToLatest(db as Kysely<unknown>, { schema });
   } catch (error) {
     await db.destroy();
     throw error;
@@ -118,6 +139,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         try {
           return await db.transaction().setIsolationLevel('read committed').execute(work);
         } catch (error) {
+          if (connectionFailure(error)) throw errors.unavailable('The database did not answer in time. Retry shortly.');
           const code = sqlState(error);
           const conflict = code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
           if (!conflict && code !== UNIQUE_VIOLATION && code !== EXCLUSION_VIOLATION) throw error;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database, Store } from './database.js';
+import { createGroupCommit } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
@@ -11,10 +12,11 @@ export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
   readonly path: string;
   /**
-   * SQLite's `synchronous` pragma in WAL mode. `FULL` syncs the WAL on every
-   * commit: an acknowledged write survives a power loss. `NORMAL` syncs only at
-   * checkpoints: it survives a crash of Callsign but the last commits may be
-   * lost if the machine itself loses power.
+   * Durability, named after SQLite's `synchronous` levels in WAL mode. `FULL`:
+   * an acknowledged write survives a power loss (the WAL is synced before the
+   * answer, by group commit — see group-commit.ts). `NORMAL`: the WAL is synced
+   * only at checkpoints; a write survives a crash of Callsign, but the last
+   * ones may be lost if the machine itself loses power.
    * @default 'FULL'
    */
   readonly synchronous?: SqliteSynchronous;
@@ -31,7 +33,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const handle = new SqliteDatabase(options.path);
   handle.pragma('journal_mode = WAL');
-  handle.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  // FULL durability comes from group commit, not from SQLite syncing each COMMIT.
+  handle.pragma('synchronous = NORMAL');
+  const groupCommit = (options.synchronous ?? 'FULL') === 'FULL' && options.path !== ':memory:' ? createGroupCommit(`${options.path}-wal`) : undefined;
   handle.pragma('foreign_keys = ON');
   handle.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
 
@@ -41,7 +45,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   return {
     dialect: 'sqlite',
     db,
-    transaction: (work) => db.transaction().execute(work),
+    transaction: groupCommit === undefined
+      ? (work) => db.transaction().execute(work)
+      : async (work) => {
+          const result = await db.transaction().execute(work);
+          await groupCommit.flush();
+          return result;
+        },
     // Writers are already serialized by SQLite's single write lock.
     lockUser: async () => {},
     lockPhoneNumber: async () => {},
@@ -50,7 +60,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      groupCommit?.close();
+    },
   };
 }
 

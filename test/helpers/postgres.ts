@@ -28,7 +28,9 @@ async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<
 
 /** Creates a fresh database on the server TEST_DATABASE_URL names, so a suite sees only its own rows. */
 export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `callsign_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  // Named after the server URL's database, so a run can drop whatever a crashed suite left (.ci/run does).
+  const base = new URL(serverUrl).pathname.slice(1).replace(/[^a-z0-9_]/gi, '').toLowerCase().slice(0, 30) || 'callsign';
+  const name = `${base}_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   // template0 and the C collation: the same byte order for ids everywhere, whatever the server's default locale.
   await admin(serverUrl, (c) => c.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`));
   const url = new URL(serverUrl);

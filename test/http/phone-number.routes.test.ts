@@ -117,6 +117,19 @@ for (const storeFactory of storeFactories()) {
       assert.equal((await getUser(user.id)).primary_phone_number_id, null);
     });
 
+    test('verifying a reserved number clears the reservation: verification supersedes it', async () => {
+      const user = await newUser({ phone_number: ['+14155550124'], phone_number_identification_status: ['reserved'] });
+      const [reserved] = user.phone_numbers;
+      assert.equal(reserved.reserved, true);
+      const verified = await api('PATCH', `/v1/phone_numbers/${reserved.id}`, { body: { verified: true } });
+      assert.equal(verified.body.reserved, false);
+      assert.equal(verified.body.verification.strategy, 'admin');
+      const unverified = await api('PATCH', `/v1/phone_numbers/${reserved.id}`, { body: { verified: false } });
+      assert.equal(unverified.body.reserved, false);
+      assert.equal(unverified.body.verification, null);
+      assert.equal((await getUser(user.id)).primary_phone_number_id, null, 'no longer claimed, so no longer primary');
+    });
+
     test('unknown ids and users answer 404 resource_not_found', async () => {
       assertError(await api('GET', '/v1/phone_numbers/idn_missing'), 404, 'resource_not_found');
       assertError(await api('PATCH', '/v1/phone_numbers/idn_missing', { body: {} }), 404, 'resource_not_found');

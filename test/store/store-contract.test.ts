@@ -333,3 +333,61 @@ describe('three stores migrating one new PostgreSQL database at once', () => {
     },
   );
 });
+
+describe('a Callsign in a schema of its own, beside another in public', () => {
+  test(
+    'each migrates its own schema and sees only its own rows',
+    { skip: testDatabaseUrl === undefined ? 'needs a PostgreSQL server: set TEST_DATABASE_URL.' : undefined },
+    async () => {
+      const database = await createTestDatabase(testDatabaseUrl!);
+      try {
+        const inPublic = await openPostgresStore({ connection: { connectionString: database.url }, poolSize: 2 });
+        await sql`create schema tenant`.execute(inPublic.db);
+        // As DATABASE_URL=…?options=-c%20search_path%3Dtenant would say it.
+        const url = new URL(database.url);
+        url.searchParams.set('options', '-c search_path=tenant');
+        const inTenant = await openPostgresStore({ connection: { connectionString: url.toString() }, poolSize: 2 });
+        await inTenant.db.insertInto('users').values(userRow(undefined, 'tenant-only')).execute();
+        const seen = async (store: Store): Promise<number> =>
+          (await store.db.selectFrom('users').select('id').where('external_id', '=', 'tenant-only').execute()).length;
+        assert.equal(await seen(inTenant), 1);
+        assert.equal(await seen(inPublic), 0);
+        const records = await sql<{ schema: string }>`select table_schema as schema from information_schema.tables where table_name = 'kysely_migration' order by 1`.execute(inPublic.db);
+        assert.deepEqual(records.rows.map((r) => r.schema), ['public', 'tenant']);
+        await Promise.all([inPublic.close(), inTenant.close()]);
+      } finally {
+        await database.drop();
+      }
+    },
+  );
+});
+
+describe('PostgreSQL out of reach', () => {
+  test(
+    'no free connection within the connect timeout answers 503 service_unavailable, not 500',
+    { skip: testDatabaseUrl === undefined ? 'needs a PostgreSQL server: set TEST_DATABASE_URL.' : undefined },
+    async () => {
+      const database = await createTestDatabase(testDatabaseUrl!);
+      const store = await openPostgresStore({ connection: { connectionString: database.url }, poolSize: 1, connectTimeoutMs: 200 });
+      try {
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let holding!: () => void;
+        const isHeld = new Promise<void>((resolve) => (holding = resolve));
+        const holder = store.transaction(async () => {
+          holding();
+          await held;
+        });
+        await isHeld;
+        const error = await rejection(store.transaction(async (trx) => trx.selectFrom('users').select('id').execute()));
+        assert.ok(error instanceof CallsignError, String(error));
+        assert.equal(error.status, 503);
+        release();
+        await holder;
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    },
+  );
+});
