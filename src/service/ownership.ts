@@ -12,6 +12,7 @@ import {
   stateColumns,
   updatePhoneNumberRow,
 } from '../store/phone-number.repository.js';
+import type { User } from '../domain/user.js';
 import { findUser, updateUserRow } from '../store/user.repository.js';
 
 type Trx = Transaction<Database>;
@@ -67,6 +68,8 @@ export async function findPhoneNumberForChange(store: Store, trx: Trx, id: strin
 export interface Preference {
   /** Make this number primary (it must be claimed). */
   readonly primaryId?: string;
+  /** The user as the transaction already read it, to save reading it again. */
+  readonly user?: User;
 }
 
 export interface Reconciled {
@@ -109,7 +112,7 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
 
   // Whether MFA was on before this change is read off the user's timestamps,
   // which is what they are for: enabled after the last disable means on.
-  const user = await findUser(trx, userId);
+  const user = prefer.user ?? (await findUser(trx, userId));
   const wasOn = user?.mfaEnabledAt != null && (user.mfaDisabledAt === null || user.mfaEnabledAt > user.mfaDisabledAt);
   const isOn = [...flags.values()].some((f) => f.reservedForSecondFactor);
   // So the two timestamps never tie, an event in the same millisecond as the

@@ -64,7 +64,8 @@ export function createPhoneNumberService(ctx: ServiceContext) {
       checkRequest(state, input);
       return store.transaction(async (trx) => {
         await store.lockUser(trx, input.userId);
-        if ((await findUser(trx, input.userId)) === undefined) throw errors.notFound('User', 'user_id');
+        const user = await findUser(trx, input.userId);
+        if (user === undefined) throw errors.notFound('User', 'user_id');
         const now = clock.now();
         const number: PhoneNumber = {
           id: newId('idn'),
@@ -78,7 +79,7 @@ export function createPhoneNumberService(ctx: ServiceContext) {
           updatedAt: now,
         };
         await saveNumber(store, trx, number, true);
-        const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, input.userId, now, input.primary === true ? { primaryId: number.id } : {});
+        const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, input.userId, now, input.primary === true ? { primaryId: number.id, user } : { user });
         const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, input.userId, now) : null;
         return { phoneNumber: numbers.find((n) => n.id === number.id)!, backupCodes };
       });

@@ -111,7 +111,7 @@ export function createUserService(ctx: ServiceContext) {
           };
           await saveNumber(store, trx, number, true);
         }
-        const { numbers: held } = await reconcileUser(trx, user.id, now);
+        const { numbers: held } = await reconcileUser(trx, user.id, now, { user });
         // A new user has no second factor yet, so no backup codes.
         return { user, phoneNumbers: held, backupCodeEnabled: false };
       });
