@@ -55,6 +55,28 @@ export function stateFor(status: IdentificationStatus): Pick<PhoneNumber, 'reser
   }
 }
 
+/**
+ * A number as it is first stored: in one of the three states, neither primary
+ * nor default (rules 4 and 5 decide those once it is saved), reserved for
+ * second factor only when asked and verified.
+ */
+export function newPhoneNumber(
+  fields: { readonly id: string; readonly userId: string; readonly phoneNumber: string; readonly now: number; readonly reservedForSecondFactor?: boolean },
+  status: IdentificationStatus,
+): PhoneNumber {
+  return {
+    id: fields.id,
+    userId: fields.userId,
+    phoneNumber: fields.phoneNumber,
+    ...stateFor(status),
+    isPrimary: false,
+    reservedForSecondFactor: fields.reservedForSecondFactor === true && status === 'verified',
+    defaultSecondFactor: false,
+    createdAt: fields.now,
+    updatedAt: fields.now,
+  };
+}
+
 /** Oldest first, ties broken by id (ids sort in creation order). */
 export function byAge(a: Pick<PhoneNumber, 'createdAt' | 'id'>, b: Pick<PhoneNumber, 'createdAt' | 'id'>): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -93,11 +93,22 @@ export function sendError(reply: FastifyReply, error: CallsignError, traceId: st
   });
 }
 
+/**
+ * What of an unexpected error reaches the log: its kind, message, code,
+ * constraint and stack, but not driver fields such as PostgreSQL's `detail`,
+ * which quotes the values (phone numbers) of the row at fault.
+ */
+function loggable(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { code, constraint } = error as Error & { code?: unknown; constraint?: unknown };
+  return { type: error.name, message: error.message, code, constraint, stack: error.stack };
+}
+
 /** The one place errors become ClerkErrors bodies. */
 export function createErrorHandler(bodyLimit: number) {
   return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const mapped = toCallsignError(error, (request.routeOptions.config ?? {}) as RouteErrorConfig, bodyLimit);
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (mapped.status >= 500) request.log.error({ err: loggable(error) }, 'request failed');
     return sendError(reply, mapped, request.id);
   };
 }

@@ -1,10 +1,46 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 
+/** Deeper JSON than any request needs; deeper input is refused before it can exhaust the stack. */
+const MAX_DEPTH = 64;
+const NUL = '\u0000';
+
 /**
- * JSON bodies. An empty body counts as `{}`: the official client sends
- * `Content-Type: application/json` with no body on calls without parameters.
- * Keys that would pollute prototypes are refused outright.
+ * What every request's input must be, whatever the route: no NUL characters
+ * (PostgreSQL text cannot hold them, so they would fail deep in a query), no
+ * `__proto__` keys (they would pollute prototypes when objects are merged),
+ * and JSON nested at most 64 deep. Returns the error naming the top-level
+ * parameter at fault, or undefined.
+ */
+function inspect(value: unknown, param: string | undefined, depth: number): Error | undefined {
+  if (typeof value === 'string') {
+    return value.includes(NUL) ? errors.paramFormatInvalid(param ?? 'body', `${param ?? 'The body'} must not contain NUL characters.`) : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_DEPTH) return errors.requestBodyInvalid(`The request body is nested more than ${MAX_DEPTH} levels deep.`);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const error = inspect(item, param, depth + 1);
+      if (error !== undefined) return error;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key === '__proto__') return errors.paramUnknown(param === undefined ? key : `${param}.${key}`);
+    if (key.includes(NUL)) return errors.paramFormatInvalid(param ?? key, `${param ?? 'Parameter names'} must not contain NUL characters.`);
+    const error = inspect(item, param ?? key, depth + 1);
+    if (error !== undefined) return error;
+  }
+  return undefined;
+}
+
+/**
+ * JSON bodies, and the input rules every route shares:
+ * - an empty body counts as `{}` (the official client sends
+ *   `Content-Type: application/json` with no body on calls without
+ *   parameters), and so does a body-less request without a content type;
+ * - no NUL characters, `__proto__` keys or over-deep nesting anywhere
+ *   (see `inspect`), in the body, the query string or the path.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
@@ -13,18 +49,20 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     if (text === '') return done(null, {});
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text, (key, value: unknown) => {
-        if (key === '__proto__') {
-          throw errors.paramUnknown(key);
-        }
-        return value;
-      });
+      parsed = JSON.parse(text);
     } catch (error) {
-      return done(
-        error instanceof SyntaxError ? errors.requestBodyInvalid(`The request body is not valid JSON: ${error.message}`) : (error as Error),
-        undefined,
-      );
+      const reason = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : 'could not be parsed';
+      return done(errors.requestBodyInvalid(`The request body ${reason}.`), undefined);
     }
+    const invalid = inspect(parsed, undefined, 0);
+    if (invalid !== undefined) return done(invalid, undefined);
     done(null, parsed);
+  });
+
+  app.addHook('preValidation', (request: FastifyRequest, _reply, done) => {
+    const invalid = inspect(request.params, undefined, 0) ?? inspect(request.query, undefined, 0);
+    if (invalid !== undefined) return done(invalid);
+    if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {};
+    done();
   });
 }

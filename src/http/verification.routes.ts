@@ -28,10 +28,6 @@ export function registerVerificationRoutes(app: FastifyInstance, verifications: 
         body: PrepareVerificationBody,
         response: { 200: VerificationResponse, ...errorResponses },
       },
-      // No body at all (no content type either) is `{}` too, like an empty one.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
     },
     async (request, reply) => {
       const verification = await verifications.prepare(request.params.phone_number_id, { keyId: request.secretKeyId });

@@ -1,6 +1,6 @@
 import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
-import { ADMIN_VERIFICATION, isClaimed, isVerified, stateFor, type PhoneNumber } from '../domain/phone-number.js';
+import { ADMIN_VERIFICATION, isClaimed, isVerified, newPhoneNumber, stateFor, type PhoneNumber } from '../domain/phone-number.js';
 import { deletePhoneNumberRow, findPhoneNumber } from '../store/phone-number.repository.js';
 import { findUser } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
@@ -60,24 +60,17 @@ export function createPhoneNumberService(ctx: ServiceContext) {
 
     async create(input: CreatePhoneNumberInput): Promise<PhoneNumberResult> {
       const e164 = parsePhoneNumber(input.phoneNumber);
-      const state = stateFor(input.verified === true ? 'verified' : 'unverified');
-      checkRequest(state, input);
+      const status = input.verified === true ? 'verified' : 'unverified';
+      checkRequest(stateFor(status), input);
       return store.transaction(async (trx) => {
         await store.lockUser(trx, input.userId);
         const user = await findUser(trx, input.userId);
         if (user === undefined) throw errors.notFound('User', 'user_id');
         const now = clock.now();
-        const number: PhoneNumber = {
-          id: newId('idn'),
-          userId: input.userId,
-          phoneNumber: e164,
-          ...state,
-          isPrimary: false,
-          reservedForSecondFactor: input.reservedForSecondFactor === true,
-          defaultSecondFactor: false,
-          createdAt: now,
-          updatedAt: now,
-        };
+        const number = newPhoneNumber(
+          { id: newId('idn'), userId: input.userId, phoneNumber: e164, now, reservedForSecondFactor: input.reservedForSecondFactor },
+          status,
+        );
         await saveNumber(store, trx, number, true);
         const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, input.userId, now, input.primary === true ? { primaryId: number.id, user } : { user });
         const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, input.userId, now) : null;

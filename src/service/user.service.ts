@@ -1,6 +1,6 @@
 import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
-import { isClaimed, stateFor, type IdentificationStatus, type PhoneNumber } from '../domain/phone-number.js';
+import { isClaimed, newPhoneNumber, type IdentificationStatus, type PhoneNumber } from '../domain/phone-number.js';
 import { checkMetadataSize, mergeMetadata } from '../domain/metadata.js';
 import type { Metadata, User } from '../domain/user.js';
 import { hasBackupCodes, usersWithBackupCodes } from '../store/backup-code.repository.js';
@@ -98,17 +98,7 @@ export function createUserService(ctx: ServiceContext) {
         };
         await insertUser(trx, user);
         for (const [i, e164] of parsed.entries()) {
-          const number: PhoneNumber = {
-            id: newId('idn'),
-            userId: user.id,
-            phoneNumber: e164,
-            ...stateFor(statuses?.[i] ?? 'verified'),
-            isPrimary: false,
-            reservedForSecondFactor: false,
-            defaultSecondFactor: false,
-            createdAt: now,
-            updatedAt: now,
-          };
+          const number = newPhoneNumber({ id: newId('idn'), userId: user.id, phoneNumber: e164, now }, statuses?.[i] ?? 'verified');
           await saveNumber(store, trx, number, true);
         }
         const { numbers: held } = await reconcileUser(trx, user.id, now, { user });
@@ -164,17 +154,7 @@ export function createUserService(ctx: ServiceContext) {
         if ((await findUser(trx, id)) === undefined) throw errors.notFound('User', 'user_id');
         await deleteUserPhoneNumbers(trx, id);
         const now = clock.now();
-        const number: PhoneNumber = {
-          id: newId('idn'),
-          userId: id,
-          phoneNumber: e164,
-          ...stateFor(status),
-          isPrimary: false,
-          reservedForSecondFactor: false,
-          defaultSecondFactor: false,
-          createdAt: now,
-          updatedAt: now,
-        };
+        const number = newPhoneNumber({ id: newId('idn'), userId: id, phoneNumber: e164, now }, status);
         await saveNumber(store, trx, number, true);
         const { numbers } = await reconcileUser(trx, id, now);
         return numbers.find((n) => n.id === number.id)!;

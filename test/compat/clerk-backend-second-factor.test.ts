@@ -4,30 +4,7 @@ import type { ClerkClient } from '@clerk/backend';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
-// The client's PhoneNumber class has no backupCodes; the raw wire has them.
-// @clerk/backend binds `fetch` when it is first imported, so the spy goes in
-// before the client is loaded.
-const wire: { method: string; url: string; status: number; body: any }[] = [];
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const response = await realFetch(input, init);
-  const text = await response.clone().text();
-  wire.push({ method: init?.method ?? 'GET', url: String(input), status: response.status, body: text === '' ? undefined : JSON.parse(text) });
-  return response;
-};
-const { createClerkClient } = await import('@clerk/backend');
-const { isClerkAPIResponseError } = await import('@clerk/backend/errors');
-
-/** Runs `call` and returns the ClerkAPIResponseError it must throw. */
-async function clerkError(call: () => Promise<unknown>): Promise<any> {
-  try {
-    await call();
-  } catch (error) {
-    assert.ok(isClerkAPIResponseError(error), `expected a ClerkAPIResponseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to throw');
-}
+import { clerkError, createClerkClient, wire } from '../helpers/clerk-client.js';
 
 /**
  * The official client's second-factor calls, unchanged, against Callsign:

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { assertClerkErrors, createApi, type Api } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { storeFactories } from '../helpers/stores.js';
 
 /** Sends raw bytes, for requests fetch() refuses to make; resolves within `ms` or fails. */
 function raw(server: TestServer, method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>, ms = 5000): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
@@ -27,13 +28,13 @@ function raw(server: TestServer, method: string, path: string, body: string | Bu
   });
 }
 
-/** No input, however malformed, produces a 5xx, a stack trace or a hang. */
-describe('malformed input', () => {
+/** No input, however malformed, produces a 5xx, a stack trace or a hang — on every store. */
+for (const storeFactory of storeFactories()) describe(`malformed input (${storeFactory.name})`, () => {
   let server: TestServer;
   let api: Api;
   let userId: string;
   before(async () => {
-    server = await startServer();
+    server = await startServer({ storeFactory });
     api = createApi(server);
     userId = (await api('POST', '/v1/users', { body: {} })).body.id;
   });
@@ -157,6 +158,43 @@ describe('malformed input', () => {
     assert.match(text, /^HTTP\/1\.1 400 /);
     assert.match(text, /\r\nContent-Type: application\/json\r\n/);
     assertClerkErrors(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)), 'garbage');
+  });
+
+  test('NUL characters anywhere are a 422 naming the parameter, never a database error', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/v1/users', { first_name: 'a\u0000b' }, 'first_name'],
+      ['POST', '/v1/users', { public_metadata: { note: ['x', 'y\u0000'] } }, 'public_metadata'],
+      ['POST', '/v1/phone_numbers', { user_id: 'u\u0000', phone_number: '+14155550100' }, 'user_id'],
+      ['GET', '/v1/users?query=%00', undefined, 'query'],
+      ['GET', '/v1/users?external_id=a%00', undefined, 'external_id'],
+      ['GET', '/v1/users/count?phone_number=%00', undefined, 'phone_number'],
+      ['GET', '/v1/users/user_%00x', undefined, 'user_id'],
+      ['DELETE', '/v1/phone_numbers/idn_%00', undefined, 'phone_number_id'],
+    ];
+    for (const [method, path, body, param] of cases) {
+      const res = await raw(server, method, path, body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json' });
+      const parsed = expectClean(res, `${method} ${path}`);
+      assert.equal(res.status, 422, `${method} ${path}: ${res.text}`);
+      assert.equal(parsed.errors[0].code, 'form_param_format_invalid');
+      assert.equal(parsed.errors[0].meta.param_name, param);
+    }
+  });
+
+  test('JSON nested thousands deep is a 400, not a stack overflow', async () => {
+    const deep = `{"public_metadata":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const res = await raw(server, 'POST', '/v1/users', deep, { 'content-type': 'application/json' });
+    assert.equal(res.status, 400);
+    assert.equal(expectClean(res, 'deep').errors[0].code, 'request_body_invalid');
+    const fine = await api('POST', '/v1/users', { body: { public_metadata: { a: { b: { c: [[1]] } } } } });
+    assert.equal(fine.status, 200);
+  });
+
+  test('a body-less request without a content type counts as {}', async () => {
+    const res = await raw(server, 'POST', '/v1/users', undefined, {});
+    assert.equal(res.status, 200, res.text);
+    assert.equal(JSON.parse(res.text).object, 'user');
+    const patched = await raw(server, 'PATCH', `/v1/users/${JSON.parse(res.text).id}`, undefined, {});
+    assert.equal(patched.status, 200, patched.text);
   });
 
   test('the server still answers after all of that', async () => {

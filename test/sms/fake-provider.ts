@@ -14,8 +14,15 @@ export interface ReceivedRequest {
   readonly body: string;
 }
 
-/** What the fake answers to one request: a status and a body, or `hang` (never answers), or `drop` (closes the socket). */
+/**
+ * What the fake answers to one request: a status and a body, or `hang` (never
+ * answers), or `drop` (closes the socket). The body may be made from the
+ * request, as receivers that echo what they got in their errors do.
+ */
 export type FakeAnswer = { readonly status: number; readonly body?: unknown } | 'hang' | 'drop';
+
+/** A body made from the request the fake received. */
+export type EchoBody = (request: ReceivedRequest) => unknown;
 
 export interface FakeProvider {
   /** http://127.0.0.1:port */
@@ -42,7 +49,8 @@ export async function startFakeProvider(fallback: FakeAnswer = { status: 200, bo
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const received: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(received);
       waiters = waiters.filter((w) => (requests.length >= w.count ? (w.resolve(), false) : true));
       const answer = pending.shift() ?? fake.fallback;
       if (answer === 'hang') return;
@@ -50,7 +58,8 @@ export async function startFakeProvider(fallback: FakeAnswer = { status: 200, bo
         req.socket.destroy();
         return;
       }
-      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});
+      const body = typeof answer.body === 'function' ? (answer.body as EchoBody)(received) : answer.body;
+      const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
     });
   });

@@ -6,7 +6,7 @@ import { createLogSmsSender } from '../../src/sms/log-sms-sender.js';
 import { maskDigits, type OutgoingSms, type SmsSender } from '../../src/sms/sms-sender.js';
 import { createTwilioSmsSender } from '../../src/sms/twilio-sms-sender.js';
 import { createWebhookSmsSender } from '../../src/sms/webhook-sms-sender.js';
-import { startFakeProvider, TWILIO_SID, TWILIO_TOKEN, WEBHOOK_SECRET, type FakeProvider } from './fake-provider.js';
+import { startFakeProvider, TWILIO_SID, TWILIO_TOKEN, WEBHOOK_SECRET, type FakeProvider, type ReceivedRequest } from './fake-provider.js';
 
 
 const message: OutgoingSms = {
@@ -41,14 +41,18 @@ const httpSenders: SenderCase[] = [
     name: 'webhook',
     make: (url, timeoutMs) => createWebhookSmsSender({ url: `${url}/sms`, secret: WEBHOOK_SECRET, ...(timeoutMs ? { timeoutMs } : {}) }),
     accepted: { status: 204 },
-    refused: { status: 422, body: { error: 'unknown number +14152011234' } },
+    // Receivers that echo what they got: the request body holds the code.
+    refused: { status: 422, body: (req: ReceivedRequest) => `unknown number +14152011234; received ${req.body}` },
   },
   {
     name: 'twilio',
     make: (url, timeoutMs) =>
       createTwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: '+15005550006', baseUrl: url, ...(timeoutMs ? { timeoutMs } : {}) }),
     accepted: { status: 201, body: { sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' } },
-    refused: { status: 400, body: { code: 21211, message: "The 'To' number +14152011234 is not a valid phone number.", status: 400 } },
+    refused: {
+      status: 400,
+      body: (req: ReceivedRequest) => ({ code: 21211, message: `The 'To' number +14152011234 is not a valid phone number. Received: ${req.body}`, status: 400 }),
+    },
   },
 ];
 
@@ -72,7 +76,19 @@ for (const sender of httpSenders) {
       const result = await sender.make(fake.url).send(message);
       assert.equal(result.status, 'refused');
       assert.ok(result.status === 'refused');
+      // The provider's answer did hold the code (it echoed the request), so its absence below is the sender's doing.
+      assert.ok(fake.requests.at(-1)!.body.includes(message.code));
+      assert.match(result.reason, /received|Received/, 'the echoed request is part of the reason');
       assert.doesNotMatch(result.reason, /4152011234/);
+      assert.doesNotMatch(result.reason, /123456/);
+      assert.match(result.reason, /\*{6}/, 'the code is replaced, not dropped');
+    });
+
+    test('a transient failure whose answer echoes the request never holds the code either', async () => {
+      fake.queue({ status: 503, body: (req: ReceivedRequest) => ({ code: 20503, message: `overloaded, retry: ${req.body}` }) });
+      const result = await sender.make(fake.url).send(message);
+      assert.equal(result.status, 'transient');
+      assert.ok(result.status === 'transient');
       assert.doesNotMatch(result.reason, /123456/);
     });
 
@@ -162,6 +178,15 @@ describe('webhook sender: the request a gateway receives', () => {
     await sender.send(message);
     const [a, b] = fake.requests.slice(-2);
     assert.equal(a!.headers['webhook-id'], b!.headers['webhook-id']);
+  });
+
+  test('a long answer is cut after the code is masked, so no part of the code survives the cut', async () => {
+    // The code straddles the 200th character, where the reason is cut.
+    fake.queue({ status: 422, body: `${'x'.repeat(197)}${message.code} trailing` });
+    const result = await createWebhookSmsSender({ url: fake.url, secret: WEBHOOK_SECRET }).send(message);
+    assert.equal(result.status, 'refused');
+    assert.ok(result.status === 'refused');
+    assert.doesNotMatch(result.reason, /123/);
   });
 
   test('a malformed secret fails at construction', () => {
