@@ -23,7 +23,8 @@ export const sqliteFile: StoreFactory = {
   name: 'sqlite',
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'callsign-test-'));
-    const store = await openSqliteStore({ path: join(dir, 'callsign.sqlite'), synchronous: 'NORMAL' });
+    // FULL, the default users get: every write waits for its group commit.
+    const store = await openSqliteStore({ path: join(dir, 'callsign.sqlite'), synchronous: 'FULL' });
     return {
       ...store,
       async close() {
