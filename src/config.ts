@@ -187,6 +187,12 @@ export function parseSmsSettings(env: NodeJS.ProcessEnv, environment: Environmen
   }
 
   const initialDelayMs = integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', 1000, 10, 600_000);
+  // Otherwise no transient first failure could ever be retried: every such code would go undelivered.
+  if (initialDelayMs >= verification.codeTtlMs) {
+    throw new ConfigError(
+      `SMS_RETRY_INITIAL_DELAY_MS (${initialDelayMs}) must be below SMS_CODE_TTL_SECONDS (${verification.codeTtlMs / 1000} s): a code would expire before its first retry`,
+    );
+  }
   const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: integer(env, 'SMS_RETRY_MAX_DELAY_MS', 60_000, initialDelayMs, 3_600_000) });
   return {
     sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs: integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), retry }),

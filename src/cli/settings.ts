@@ -52,7 +52,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   { env: 'TWILIO_MESSAGING_SERVICE_SID', value: '<sid>', group: 'SMS', help: 'MG… Messaging Service SID (or --twilio-from-number)' },
   { env: 'TWILIO_BASE_URL', value: '<url>', group: 'SMS', help: "Twilio's API address [default: https://api.twilio.com]" },
   { env: 'SMS_REQUEST_TIMEOUT_MS', value: '<ms>', group: 'SMS', help: 'Longest call to the provider [default: 10000]' },
-  { env: 'SMS_RETRY_INITIAL_DELAY_MS', value: '<ms>', group: 'SMS', help: 'First retry after a transient failure [default: 1000]' },
+  { env: 'SMS_RETRY_INITIAL_DELAY_MS', value: '<ms>', group: 'SMS', help: 'First retry after a transient failure; below the code TTL [default: 1000]' },
   { env: 'SMS_RETRY_MAX_DELAY_MS', value: '<ms>', group: 'SMS', help: 'Longest wait between retries [default: 60000]' },
   { env: 'CALLSIGN_TEST_MODE', value: '<true|false>', group: 'Verification', help: 'Fictional +1 XXX 555-01XX numbers accept 424242 [default: true in development]' },
   { env: 'SMS_CODE_LENGTH', value: '<digits>', group: 'Verification', help: 'Digits in a code [default: 6]' },

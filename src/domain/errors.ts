@@ -96,6 +96,22 @@ export const errors = {
       'The verification code could not be sent',
       `The SMS provider refused the message: ${reason}. The code was not delivered and the verification is failed.`,
     ),
+  /**
+   * The provider failed transiently at the first try and no retry can happen:
+   * the code would expire before it, or Callsign is shutting down. Transient,
+   * hence 503: a new code prepared later (after `Retry-After`) may well go out.
+   */
+  smsDeliveryUnavailable: (reason: string, why: 'expired' | 'abandoned', retryAfterSeconds: number): CallsignError =>
+    new CallsignError(
+      'service_unavailable',
+      503,
+      'The verification code could not be sent',
+      `The SMS provider could not take the message (${reason}), and ${
+        why === 'expired' ? 'the code would expire before another try' : 'Callsign is shutting down'
+      }. The code was not delivered and the verification is failed; prepare a new code later.`,
+      undefined,
+      retryAfterSeconds,
+    ),
   smsCountryNotAllowed: (country: string): CallsignError =>
     new CallsignError(
       'sms_country_not_allowed',

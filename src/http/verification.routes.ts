@@ -21,7 +21,8 @@ export function registerVerificationRoutes(app: FastifyInstance, verifications: 
         description:
           'Makes a new one-time code (superseding the previous one), sends it by SMS and answers the pending verification. ' +
           'Limited per number and per secret key (429 with Retry-After); refused with 422 for blocked countries and ' +
-          'premium-rate, shared-cost or non-SMS numbers, and with 422 sms_delivery_failed when the provider refuses the message. ' +
+          'premium-rate, shared-cost or non-SMS numbers, with 422 sms_delivery_failed when the provider refuses the message, ' +
+          'and with 503 service_unavailable when a passing provider failure leaves no time to deliver the code. ' +
           'Test-mode numbers (+1 XXX 555-0100 to 0199) send nothing and accept 424242.',
         tags,
         params: PhoneNumberParams,

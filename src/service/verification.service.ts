@@ -122,7 +122,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
     }
   }
 
-  /** After a definite refusal the code can reach no one: the verification is failed. */
+  /** After a definite refusal, or a failure that leaves no retry, the code can reach no one: the verification is failed. */
   async function failUndelivered(verificationId: string): Promise<void> {
     await store.transaction(async (trx) => {
       const found = await findVerification(trx, verificationId);
@@ -145,7 +145,9 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
      * Makes a new code for the number, supersedes the previous one and sends
      * it. Answers the new verification (`unverified`) once the provider took
      * the message or, after a transient failure, while it is retried; a
-     * definite refusal is 422 sms_delivery_failed.
+     * definite refusal is 422 sms_delivery_failed, and a transient failure
+     * that leaves no retry before the code expires (or at shutdown) is 503
+     * service_unavailable. Either way the verification is failed.
      */
     async prepare(phoneNumberId: string, caller: Caller = {}): Promise<OtpVerification> {
       const found = await findPhoneNumber(store.db, phoneNumberId);
@@ -221,11 +223,13 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
         expireAt: verification.expireAt,
       };
       const first = await delivery.deliver(outgoing);
-      if (first.status === 'refused') {
-        await failUndelivered(verification.id);
-        throw errors.smsDeliveryFailed(first.reason);
-      }
-      return verification;
+      // Delivered, or retried before the code expires: the code is on its way.
+      if (!('reason' in first)) return verification;
+      await failUndelivered(verification.id);
+      if (first.status === 'refused') throw errors.smsDeliveryFailed(first.reason);
+      // The send counted toward the limits: the caller is told to wait out the resend cooldown it started.
+      const cooldownLeftMs = verification.createdAt + settings.resendCooldownMs - clock.now();
+      throw errors.smsDeliveryUnavailable(first.reason, first.status, retryAfterSeconds(cooldownLeftMs));
     },
 
     /**

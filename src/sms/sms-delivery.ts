@@ -1,6 +1,6 @@
 import { maskPhoneNumber } from '../domain/phone.js';
 import type { Clock } from '../domain/ports.js';
-import type { OutgoingSms, SendResult, SmsSender } from './sms-sender.js';
+import { withoutCode, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
 
 /**
  * Where a message stands, as recorded in `sms_messages`:
@@ -8,9 +8,11 @@ import type { OutgoingSms, SendResult, SmsSender } from './sms-sender.js';
  * - `delivered`: the provider accepted it (for `log`: it is in the inbox);
  * - `retrying`: a try failed transiently; another is scheduled at `next_attempt_at`;
  * - `refused`: the provider refused it for good; the caller got 422 sms_delivery_failed;
- * - `expired`: retries ran until the code expired without a delivery;
+ * - `expired`: retries ran until the code expired without a delivery (if the
+ *   first try already left no time for a retry, the caller got 503);
  * - `cancelled`: a retry was due but the code no longer mattered (superseded, verified, the number deleted);
- * - `abandoned`: the process shut down while retries were pending;
+ * - `abandoned`: the process shut down while retries were pending (or during
+ *   the first try, and the caller got 503);
  * - `test_mode`: a test-mode number: nothing was sent (rule 9).
  */
 export type SmsMessageStatus = 'sending' | 'delivered' | 'retrying' | 'refused' | 'expired' | 'cancelled' | 'abandoned' | 'test_mode';
@@ -54,8 +56,19 @@ export function retryDelayMs(policy: RetryPolicy, failedTries: number): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, failedTries - 1));
 }
 
-/** What the caller of `deliver` learns from the first try. */
-export type FirstTry = { readonly status: 'delivered' | 'retrying' } | { readonly status: 'refused'; readonly reason: string };
+/**
+ * What the caller of `deliver` learns from the first try:
+ * - `delivered`, or `retrying` (a transient failure, and a retry is scheduled
+ *   before the code expires): the code is on its way;
+ * - `refused`: the provider refused it for good;
+ * - `expired`: a transient failure with no time left for a retry before the
+ *   code expires; `abandoned`: a transient failure while the delivery is
+ *   closing. Either way the code will never be sent, and `reason` says why the
+ *   try failed.
+ */
+export type FirstTry =
+  | { readonly status: 'delivered' | 'retrying' }
+  | { readonly status: 'refused' | 'expired' | 'abandoned'; readonly reason: string };
 
 export interface SmsDeliveryOptions {
   readonly sender: SmsSender;
@@ -72,7 +85,10 @@ export interface SmsDelivery {
    * Tries once, inline, so the HTTP caller learns of a definite refusal; after
    * a transient failure it answers `retrying` and keeps trying in the
    * background (real timers, doubling waits) until delivered, refused, no
-   * longer wanted, or the code expires. Every try is recorded and logged.
+   * longer wanted, or the code expires. A transient failure that leaves no
+   * retry (the code would expire first, or the delivery is closing) answers
+   * `expired` or `abandoned`, never `retrying`: no code is left undelivered
+   * without the caller knowing. Every try is recorded and logged.
    */
   deliver(message: OutgoingSms): Promise<FirstTry>;
   /** Messages with retries still pending in this process. */
@@ -131,6 +147,8 @@ export function createSmsDelivery(options: SmsDeliveryOptions): SmsDelivery {
       log.error(fields(message, { attempt: tries, err: error }), 'SMS sender threw');
       result = { status: 'transient', reason: 'the SMS sender failed unexpectedly' };
     }
+    // Senders mask the code in their reasons; masked again here, since a reason goes to the log, the record and the caller.
+    if (result.status !== 'delivered') result = { status: result.status, reason: withoutCode(result.reason, message.code) };
     const now = clock.now();
     if (result.status === 'delivered') {
       await record(message, {
@@ -156,7 +174,8 @@ export function createSmsDelivery(options: SmsDeliveryOptions): SmsDelivery {
       const status = closed ? 'abandoned' : 'expired';
       await record(message, { status, attempts: tries, lastError: result.reason, nextAttemptAt: null, at: now });
       log.warn(fields(message, { attempt: tries, status, reason: result.reason }), 'SMS not delivered; no more retries');
-      return { status: 'retrying' };
+      // Only the first try's caller is still listening (a background retry's return value is dropped).
+      return { status, reason: result.reason };
     }
     await record(message, { status: 'retrying', attempts: tries, lastError: result.reason, nextAttemptAt: now + delay, at: now });
     log.warn(fields(message, { attempt: tries, status: 'retrying', reason: result.reason, retryInMs: delay }), 'SMS not delivered yet; retrying');

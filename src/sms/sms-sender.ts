@@ -21,7 +21,8 @@ export interface OutgoingSms {
  * - `refused`: the provider said no for good (a bad number, bad credentials);
  *   retrying the same message would be refused again;
  * - `transient`: no answer, a timeout, 5xx, 408 or 429: worth retrying.
- * `reason` is for logs and the caller: it must not contain the code.
+ * `reason` is for logs, the message's record and the caller: it must not
+ * contain the code (see `withoutCode`) nor a whole phone number (`maskDigits`).
  */
 export type SendResult =
   | { readonly status: 'delivered'; readonly providerMessageId?: string }
@@ -57,4 +58,19 @@ export function networkReason(error: unknown): string {
 /** Provider text may quote the number it refused; digits runs are masked before it reaches a log or a caller. */
 export function maskDigits(text: string): string {
   return text.replace(/\+?\d[\d\s-]{5,}\d/g, (run) => `${run.slice(0, 3)}***${run.slice(-2)}`);
+}
+
+/**
+ * Replaces every occurrence of the message's code with stars. Provider text
+ * may echo the request it got, code included, and `maskDigits` leaves runs
+ * as short as a code alone; every sender passes its reasons through this
+ * before they leave it (to logs, `sms_messages.last_error`, the caller).
+ */
+export function withoutCode(text: string, code: string): string {
+  return code === '' ? text : text.split(code).join('*'.repeat(code.length));
+}
+
+/** Provider text made fit for a reason: the code replaced, then number-like runs masked. */
+export function providerText(text: string, message: OutgoingSms): string {
+  return maskDigits(withoutCode(text, message.code));
 }

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../domain/ports.js';
-import { classifyHttpStatus, maskDigits, networkReason, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
+import { classifyHttpStatus, networkReason, providerText, withoutCode, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
 
 export interface WebhookSmsSenderOptions {
   /** SMS_WEBHOOK_URL: where each message is POSTed. */
@@ -53,13 +53,15 @@ export function createWebhookSmsSender(options: WebhookSmsSenderOptions): SmsSen
           body: payload,
           signal: AbortSignal.timeout(timeoutMs),
         });
-        // Read (and bound) the answer so the connection is released.
-        const text = (await response.text()).slice(0, 200);
+        // Read the answer so the connection is released.
+        const answer = await response.text();
         const status = classifyHttpStatus(response.status);
         if (status === 'delivered') return { status };
-        return { status, reason: `the webhook answered ${response.status}${text.trim() === '' ? '' : `: ${maskDigits(text.trim())}`}` };
+        // A receiver may echo the request, code included: masked before the text is cut, so no part of the code survives the cut.
+        const text = providerText(answer, message).trim().slice(0, 200);
+        return { status, reason: withoutCode(`the webhook answered ${response.status}${text === '' ? '' : `: ${text}`}`, message.code) };
       } catch (error) {
-        return { status: 'transient', reason: networkReason(error) };
+        return { status: 'transient', reason: withoutCode(networkReason(error), message.code) };
       }
     },
   };

@@ -117,10 +117,42 @@ for (const storeFactory of storeFactories()) {
       }
     });
 
+    test('a first try that fails transiently with no time left to retry is 503: the verification is failed, nothing is retried, a new code may be prepared', async () => {
+      const phoneNumber = freshNumber();
+      const n = await v.newNumber(phoneNumber);
+      const sent = gateway.requests.length;
+      // The gateway takes all but 5 ms of the code's 10 minutes (on the app's clock) and then fails: the 10 ms retry would land after the expiry.
+      gateway.queue({
+        status: 503,
+        body: () => {
+          clock.advance(10 * 60_000 - 5);
+          return 'overloaded';
+        },
+      });
+      const res = await v.prepare(n.id);
+      assertError(res, 503, 'service_unavailable');
+      assert.match(res.body.errors[0].long_message, /503: overloaded/);
+      assert.match(res.body.errors[0].long_message, /not delivered/);
+      // The resend cooldown has long passed on the app's clock, so the shortest wait.
+      assert.equal(res.headers.get('retry-after'), '1');
+      const [message] = await v.inbox(phoneNumber);
+      assert.deepEqual([message.status, message.attempts, message.next_attempt_at], ['expired', 1, null]);
+      assert.equal((await v.number(n.id)).verification.status, 'failed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(gateway.requests.length, sent + 1, 'not retried');
+      const code = verifiedPayload(gateway.requests.at(-1)!).code;
+      assert.equal((await v.attempt(n.id, message.verification_id, code)).body.status, 'failed');
+      // The gateway is back: a new code goes out.
+      const again = await v.prepare(n.id);
+      assert.equal(again.status, 200, again.text);
+      assert.equal((await v.inbox(phoneNumber))[0].status, 'delivered');
+    });
+
     test('a definite refusal is 422 sms_delivery_failed; the verification is failed; nothing is retried', async () => {
       const phoneNumber = freshNumber();
       const n = await v.newNumber(phoneNumber);
-      gateway.queue({ status: 400, body: { error: 'number not reachable' } });
+      // A receiver that echoes what it got: the request holds the code.
+      gateway.queue({ status: 400, body: (req: ReceivedRequest) => ({ error: 'number not reachable', received: req.body }) });
       const sent = gateway.requests.length;
       const res = await v.prepare(n.id);
       assertError(res, 422, 'sms_delivery_failed');
@@ -130,6 +162,8 @@ for (const storeFactory of storeFactories()) {
       assert.match(message.last_error, /number not reachable/);
       assert.equal((await v.number(n.id)).verification.status, 'failed');
       const code = verifiedPayload(gateway.requests.at(-1)!).code;
+      assert.ok(!res.text.includes(code), 'the code is not in the answer to the caller');
+      assert.ok(!message.last_error.includes(code), 'the code is not in the recorded error (shown in the inbox)');
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(gateway.requests.length, sent + 1, 'not retried');
       const verificationId = message.verification_id;
@@ -250,12 +284,20 @@ for (const storeFactory of storeFactories()) {
     test("Twilio's refusal (21211, invalid To) is 422 sms_delivery_failed naming Twilio's code, with the number masked", async () => {
       const phoneNumber = freshNumber();
       const n = await v.newNumber(phoneNumber);
-      twilio.queue({ status: 400, body: { code: 21211, message: `The 'To' number ${phoneNumber} is not a valid phone number.`, status: 400 } });
+      // Twilio quoting the request it refused: the Body holds the code.
+      twilio.queue({
+        status: 400,
+        body: (req: ReceivedRequest) => ({ code: 21211, message: `The 'To' number ${phoneNumber} is not a valid phone number. Request: ${req.body}`, status: 400 }),
+      });
       const res = await v.prepare(n.id);
       assertError(res, 422, 'sms_delivery_failed');
       assert.match(res.body.errors[0].long_message, /Twilio error 21211/);
       assert.ok(!res.text.includes(phoneNumber.slice(1)));
-      assert.equal((await v.inbox(phoneNumber))[0].status, 'refused');
+      const code = codeInTwilioBody(twilio.requests.at(-1)!);
+      assert.ok(!res.text.includes(code), 'the code is not in the answer to the caller');
+      const [message] = await v.inbox(phoneNumber);
+      assert.equal(message.status, 'refused');
+      assert.ok(!message.last_error.includes(code), 'the code is not in the recorded error (shown in the inbox)');
     });
 
     test('Twilio 429 then 500 then accepted: retried until delivered', async () => {

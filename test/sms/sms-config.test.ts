@@ -118,4 +118,13 @@ describe('SMS settings', () => {
     refused({ SMS_BLOCKED_COUNTRIES: 'USA' }, /"USA" is not one/);
     refused({ SMS_RETRY_INITIAL_DELAY_MS: '5000', SMS_RETRY_MAX_DELAY_MS: '1000' }, /SMS_RETRY_MAX_DELAY_MS/);
   });
+
+  test('the first retry must come before the code expires', () => {
+    // Otherwise every transient first failure would leave the code undelivered.
+    refused({ SMS_CODE_TTL_SECONDS: '30', SMS_RETRY_INITIAL_DELAY_MS: '30000' }, /^SMS_RETRY_INITIAL_DELAY_MS \(30000\) must be below SMS_CODE_TTL_SECONDS \(30 s\)/);
+    refused({ SMS_CODE_TTL_SECONDS: '30', SMS_RETRY_INITIAL_DELAY_MS: '45000', SMS_RETRY_MAX_DELAY_MS: '60000' }, /SMS_RETRY_INITIAL_DELAY_MS/);
+    refused({ SMS_RETRY_INITIAL_DELAY_MS: '600000' }, /must be below SMS_CODE_TTL_SECONDS \(600 s\)/);
+    assert.throws(() => loadConfig({ SMS_CODE_TTL_SECONDS: '30', SMS_RETRY_INITIAL_DELAY_MS: '30000' }), (e: unknown) => e instanceof ConfigError && !e.message.includes('\n'));
+    assert.equal(loadConfig({ SMS_CODE_TTL_SECONDS: '30', SMS_RETRY_INITIAL_DELAY_MS: '29999' }).sms.retry.initialDelayMs, 29_999);
+  });
 });

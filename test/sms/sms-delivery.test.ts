@@ -112,11 +112,56 @@ describe('SMS delivery and retries', () => {
     const sender = scriptedSender(transient, transient, transient, transient);
     const j = journal();
     const delivery = createSmsDelivery({ sender, journal: j.journal, clock, log: captureLog().log, retry: { initialDelayMs: 5, maxDelayMs: 5 } });
-    // The next try would land after the code's expiry.
-    await delivery.deliver(message({ expireAt: clockStart + 3 }));
+    // The next try would land after the code's expiry: the caller must hear that the code will never be sent.
+    assert.deepEqual(await delivery.deliver(message({ expireAt: clockStart + 3 })), { status: 'expired', reason: 'the webhook answered 503' });
     await delivery.idle();
     assert.equal(sender.calls, 1);
+    assert.equal(delivery.pending(), 0);
     assert.deepEqual(j.updates.map((u) => u.status), ['expired']);
+  });
+
+  test('a first try that fails transiently at the very expiry is not reported as retrying', async () => {
+    const clock = new TestClock(clockStart);
+    const delivery = createSmsDelivery({ sender: scriptedSender(transient), journal: journal().journal, clock, log: captureLog().log, retry: { initialDelayMs: 5 } });
+    // now + delay == expireAt: the retry would find the code expired.
+    assert.equal((await delivery.deliver(message({ expireAt: clockStart + 5 }))).status, 'expired');
+  });
+
+  test('a first try that fails transiently while the delivery is closing is reported abandoned, not retrying', async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    const sender: SmsSender = {
+      provider: 'slow',
+      keepsBody: false,
+      async send() {
+        await answered;
+        return transient;
+      },
+    };
+    const j = journal();
+    const delivery = createSmsDelivery({ sender, journal: j.journal, clock: new TestClock(clockStart), log: captureLog().log, retry: { initialDelayMs: 5 } });
+    const first = delivery.deliver(message());
+    await delivery.close();
+    release();
+    assert.deepEqual(await first, { status: 'abandoned', reason: 'the webhook answered 503' });
+    assert.equal(delivery.pending(), 0);
+    assert.deepEqual(j.updates.map((u) => u.status), ['abandoned']);
+  });
+
+  test("a sender's reason that holds the code is masked before it is recorded, logged or answered", async () => {
+    const echo = 'the webhook answered 400: got "Your verification code is 987654."';
+    const sender = scriptedSender({ status: 'transient', reason: echo }, { status: 'refused', reason: echo });
+    const j = journal();
+    const { lines, log } = captureLog();
+    const delivery = createSmsDelivery({ sender, journal: j.journal, clock: new TestClock(clockStart), log, retry: { initialDelayMs: 5 } });
+    await delivery.deliver(message());
+    await delivery.idle();
+    assert.deepEqual(await createSmsDelivery({ sender: scriptedSender({ status: 'refused', reason: echo }), journal: j.journal, clock: new TestClock(clockStart), log }).deliver(message()), {
+      status: 'refused',
+      reason: 'the webhook answered 400: got "Your verification code is ******."',
+    });
+    assert.deepEqual(j.updates.map((u) => u.status), ['retrying', 'refused', 'refused']);
+    assert.doesNotMatch(JSON.stringify([j.updates, lines]), /987654/);
   });
 
   test('a retry that is no longer wanted (superseded, verified, deleted) is cancelled, not sent', async () => {
