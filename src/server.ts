@@ -55,9 +55,9 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
   let closing = false;
   // Once shutting down, each answer closes its connection, so a keep-alive
   // client does not hold the server open after its request finished.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';

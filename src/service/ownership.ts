@@ -13,7 +13,7 @@ import {
   updatePhoneNumberRow,
 } from '../store/phone-number.repository.js';
 import type { User } from '../domain/user.js';
-import { findUser, updateUserRow } from '../store/user.repository.js';
+import { findUser, touchUser, updateUserRow } from '../store/user.repository.js';
 
 type Trx = Transaction<Database>;
 
@@ -118,15 +118,22 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
   // So the two timestamps never tie, an event in the same millisecond as the
   // other one (or before it, on a clock stepped back) is recorded 1 ms after it.
   const after = (other: number | null | undefined): number => (other == null ? now : Math.max(now, other + 1));
-  await updateUserRow(trx, userId, {
-    updated_at: now,
-    ...(isOn && !wasOn ? { mfa_enabled_at: after(user?.mfaDisabledAt) } : {}),
-    ...(wasOn && !isOn ? { mfa_disabled_at: after(user?.mfaEnabledAt) } : {}),
-  });
+  if (isOn === wasOn) {
+    await touchUser(trx, userId, now);
+  } else {
+    await updateUserRow(trx, userId, {
+      updated_at: now,
+      ...(isOn ? { mfa_enabled_at: after(user?.mfaDisabledAt) } : { mfa_disabled_at: after(user?.mfaEnabledAt) }),
+    });
+  }
   // Rule 6: backup codes stand in for a second factor, so they go with the
   // last one, however it went (unreserve, unverify, delete, replace, DELETE
-  // /mfa); turning MFA on again then issues a fresh set, shown once.
-  if (!isOn) await deleteUserBackupCodes(trx, userId);
+  // /mfa); turning MFA on again then issues a fresh set, shown once. Codes
+  // are issued only as MFA turns on, in the transaction that records
+  // mfa_enabled_at, and removed whenever it is off, so a user whose MFA was
+  // already off holds none: the DELETE is skipped then (it ran on every
+  // number added to a user without MFA).
+  if (!isOn && wasOn) await deleteUserBackupCodes(trx, userId);
 
   const numbers = stored.map((n) => (changed.includes(n) ? { ...n, ...flags.get(n.id)!, updatedAt: now } : n));
   return { numbers, secondFactorTurnedOn: isOn && !wasOn };

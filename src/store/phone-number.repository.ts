@@ -1,6 +1,7 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { OtpStatus, PhoneNumber, Verification } from '../domain/phone-number.js';
 import { isClaimed, isVerified } from '../domain/phone-number.js';
+import { compiledOnce, type Param } from './compiled-query.js';
 import type { Executor, Flag, PhoneNumberTable } from './database.js';
 
 type Row = Selectable<PhoneNumberTable>;
@@ -50,7 +51,7 @@ export function stateColumns(
   };
 }
 
-export function toRow(number: PhoneNumber): Insertable<PhoneNumberTable> {
+export function toRow(number: PhoneNumber): Row {
   return {
     id: number.id,
     user_id: number.userId,
@@ -64,21 +65,22 @@ export function toRow(number: PhoneNumber): Insertable<PhoneNumberTable> {
   };
 }
 
+// The queries of the hot paths (GET a number; POST a number, a claim) are
+// compiled once, see compiled-query.ts.
+const byId = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('phone_numbers').selectAll().where('id', '=', $('id')));
+
 export async function findPhoneNumber(db: Executor, id: string): Promise<PhoneNumber | undefined> {
-  const row = await db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await byId(db, { id })).rows[0];
   return row === undefined ? undefined : toPhoneNumber(row);
 }
 
+const byUser = compiledOnce((db, $: Param<{ userId: string }>) =>
+  db.selectFrom('phone_numbers').selectAll().where('user_id', '=', $('userId')).orderBy('created_at').orderBy('id'),
+);
+
 /** One user's numbers, oldest first. */
 export async function listUserPhoneNumbers(db: Executor, userId: string): Promise<PhoneNumber[]> {
-  const rows = await db
-    .selectFrom('phone_numbers')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toPhoneNumber);
+  return (await byUser(db, { userId })).rows.map(toPhoneNumber);
 }
 
 /** Several users' numbers, oldest first, grouped by user. */
@@ -96,8 +98,27 @@ export async function listPhoneNumbersOfUsers(db: Executor, userIds: readonly st
   return byUser;
 }
 
+const insertRow = compiledOnce((db, $: Param<Row>) =>
+  db.insertInto('phone_numbers').values({
+    id: $('id'),
+    user_id: $('user_id'),
+    phone_number: $('phone_number'),
+    reserved: $('reserved'),
+    claimed: $('claimed'),
+    is_primary: $('is_primary'),
+    reserved_for_second_factor: $('reserved_for_second_factor'),
+    default_second_factor: $('default_second_factor'),
+    verification_strategy: $('verification_strategy'),
+    verification_status: $('verification_status'),
+    verification_attempts: $('verification_attempts'),
+    verification_expire_at: $('verification_expire_at'),
+    created_at: $('created_at'),
+    updated_at: $('updated_at'),
+  }),
+);
+
 export async function insertPhoneNumber(db: Executor, number: PhoneNumber): Promise<void> {
-  await db.insertInto('phone_numbers').values(toRow(number)).execute();
+  await insertRow(db, toRow(number));
 }
 
 export async function updatePhoneNumberRow(db: Executor, id: string, changes: Updateable<PhoneNumberTable>): Promise<void> {
@@ -113,24 +134,34 @@ export async function deleteUserPhoneNumbers(db: Executor, userId: string): Prom
   await db.deleteFrom('phone_numbers').where('user_id', '=', userId).execute();
 }
 
+// `claimed` is compared with a literal, not a bound value: SQLite picks an
+// index for a bound value each time it is bound (the partial index on claimed
+// numbers serves `claimed = 1` only), so the statement would be compiled again
+// at every run.
+const unclaimedCopies = compiledOnce((db, $: Param<{ e164: string; keepUserId: string }>) =>
+  db
+    .deleteFrom('phone_numbers')
+    .where('phone_number', '=', $('e164'))
+    .where('claimed', '=', sql.lit(0))
+    .where('user_id', '!=', $('keepUserId')),
+);
+
 /** Rule 3: when one user claims a number, other users' unclaimed copies of it go. */
 export async function deleteUnclaimedCopies(db: Executor, e164: string, keepUserId: string): Promise<void> {
-  await db
-    .deleteFrom('phone_numbers')
-    .where('phone_number', '=', e164)
-    .where('claimed', '=', 0)
-    .where('user_id', '!=', keepUserId)
-    .execute();
+  await unclaimedCopies(db, { e164, keepUserId });
 }
+
+const claimedByOther = compiledOnce((db, $: Param<{ e164: string; userId: string }>) =>
+  db
+    .selectFrom('phone_numbers')
+    .select('id')
+    .where('phone_number', '=', $('e164'))
+    .where('claimed', '=', sql.lit(1))
+    .where('user_id', '!=', $('userId'))
+    .limit(1),
+);
 
 /** Whether another user holds `e164` claimed. */
 export async function isClaimedByOther(db: Executor, e164: string, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('phone_numbers')
-    .select('id')
-    .where('phone_number', '=', e164)
-    .where('claimed', '=', 1)
-    .where('user_id', '!=', userId)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await claimedByOther(db, { e164, userId })).rows.length > 0;
 }

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, type SyncFile } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
+import { BetterSqliteDialect } from './sqlite-driver.js';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
@@ -22,12 +23,18 @@ export interface SqliteStoreOptions {
   readonly synchronous?: SqliteSynchronous;
   /** How long a write waits for another process's lock before failing. @default 5000 */
   readonly busyTimeoutMs?: number;
+  /**
+   * How group commit syncs the WAL under `FULL` (see group-commit.ts); tests
+   * pass one that records or paces the syncs.
+   * @default fdatasync on libuv's thread pool
+   */
+  readonly syncFile?: SyncFile;
 }
 
 /**
  * The embedded store. One connection: SQLite serializes writers anyway, and
- * Kysely queues every query and transaction on it, so a transaction sees no
- * interleaved writes from other requests.
+ * the driver (sqlite-driver.ts) hands it to one query or transaction at a
+ * time, so a transaction sees no interleaved writes from other requests.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -35,11 +42,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   handle.pragma('journal_mode = WAL');
   // FULL durability comes from group commit, not from SQLite syncing each COMMIT.
   handle.pragma('synchronous = NORMAL');
-  const groupCommit = (options.synchronous ?? 'FULL') === 'FULL' && options.path !== ':memory:' ? createGroupCommit(`${options.path}-wal`) : undefined;
+  const groupCommit = (options.synchronous ?? 'FULL') === 'FULL' && options.path !== ':memory:' ? createGroupCommit(`${options.path}-wal`, options.syncFile) : undefined;
   handle.pragma('foreign_keys = ON');
   handle.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(handle) });
   await migrateToLatest(db as Kysely<unknown>);
 
   return {
@@ -65,32 +72,4 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       groupCommit?.close();
     },
   };
-}
-
-/** How many distinct prepared statements to keep; Callsign issues a few dozen query shapes. */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely prepares every query afresh; preparing costs about as much as running
- * a small query. Statements are reused by SQL text instead (safe: the one
- * connection runs one query at a time), least recently used dropped first.
- */
-function withStatementCache(handle: SqliteDatabase.Database): SqliteDatabase.Database {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return new Proxy(handle, {
-    get(target, property, receiver) {
-      if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
-      return (text: string): SqliteDatabase.Statement => {
-        let statement = cache.get(text);
-        if (statement === undefined) {
-          statement = target.prepare(text);
-          if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        } else {
-          cache.delete(text);
-        }
-        cache.set(text, statement);
-        return statement;
-      };
-    },
-  });
 }

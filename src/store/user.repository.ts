@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { Metadata, User } from '../domain/user.js';
+import { compiledOnce, type Param } from './compiled-query.js';
 import type { Database, Executor, UserTable } from './database.js';
 
 type Row = Selectable<UserTable>;
@@ -55,8 +56,11 @@ export interface UserPage {
   readonly after?: User;
 }
 
+// Compiled once: every phone-number mutation reads its user (see compiled-query.ts).
+const byId = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('users').selectAll().where('id', '=', $('id')));
+
 export async function findUser(db: Executor, id: string): Promise<User | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await byId(db, { id })).rows[0];
   return row === undefined ? undefined : toUser(row);
 }
 
@@ -66,6 +70,14 @@ export async function insertUser(db: Executor, user: User): Promise<void> {
 
 export async function updateUserRow(db: Executor, id: string, changes: Updateable<UserTable>): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+// Compiled once: every change to a user's numbers sets the user's updated_at.
+const touch = compiledOnce((db, $: Param<{ id: string; now: number }>) => db.updateTable('users').set({ updated_at: $('now') }).where('id', '=', $('id')));
+
+/** Sets a user's `updated_at`, and nothing else. */
+export async function touchUser(db: Executor, id: string, now: number): Promise<void> {
+  await touch(db, { id, now });
 }
 
 export async function deleteUserRow(db: Executor, id: string): Promise<boolean> {

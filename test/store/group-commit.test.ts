@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
 import { createGroupCommit } from '../../src/store/group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 
@@ -73,26 +74,93 @@ test('a failed sync fails the flushes that waited on it, and the next flush sync
   }
 });
 
-test('concurrent transactions under FULL durability all commit and are all readable', async () => {
+const userRow = (id: string, at: number) => ({
+  id,
+  external_id: null,
+  first_name: null,
+  last_name: null,
+  public_metadata: '{}',
+  private_metadata: '{}',
+  unsafe_metadata: '{}',
+  mfa_enabled_at: null,
+  mfa_disabled_at: null,
+  created_at: at,
+  updated_at: at,
+});
+
+/**
+ * A SyncFile that notes, when each sync starts, which users are committed
+ * (read through a second connection, which sees committed rows only), and
+ * takes a few milliseconds, so commits keep arriving while it runs.
+ */
+function observingSync(path: string) {
+  const syncs: { committed: Set<string>; done: boolean }[] = [];
+  let reader: SqliteDatabase.Database | undefined;
+  return {
+    syncs,
+    sync: async (): Promise<void> => {
+      reader ??= new SqliteDatabase(path, { readonly: true });
+      const entry = { committed: new Set(reader.prepare('select id from users').pluck().all() as string[]), done: false };
+      syncs.push(entry);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      entry.done = true;
+    },
+    close: () => reader?.close(),
+  };
+}
+
+test('under FULL durability each transaction resolves only after a sync that started after its commit', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'callsign-gc-'));
-  const store = await openSqliteStore({ path: join(dir, 'db.sqlite'), synchronous: 'FULL' });
+  const path = join(dir, 'db.sqlite');
+  const observed = observingSync(path);
+  const store = await openSqliteStore({ path, synchronous: 'FULL', syncFile: observed.sync });
   try {
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        store.transaction(async (trx) => {
-          await trx
-            .insertInto('users')
-            .values({ id: `user_${i}`, external_id: null, first_name: null, last_name: null, public_metadata: '{}', private_metadata: '{}', unsafe_metadata: '{}', mfa_enabled_at: null, mfa_disabled_at: null, created_at: i, updated_at: i })
-            .execute();
+    const covered: boolean[] = [];
+    // Forty writes in waves, so later commits land while earlier syncs run.
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, (i % 8) * 2));
+        const id = `user_${i}`;
+        const result = await store.transaction(async (trx) => {
+          await trx.insertInto('users').values(userRow(id, i)).execute();
           return i;
+        });
+        assert.equal(result, i);
+        // At this moment some finished sync must have begun after this commit.
+        covered[i] = observed.syncs.some((s) => s.done && s.committed.has(id));
+      }),
+    );
+    assert.deepEqual(covered, Array.from({ length: 40 }, () => true), 'every acknowledged write was synced after its commit');
+    assert.ok(observed.syncs.length >= 2, 'the writes needed more than one sync');
+    assert.ok(observed.syncs.length < 40, `concurrent commits shared syncs (${observed.syncs.length} for 40)`);
+    const count = await store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(count.n), 40);
+  } finally {
+    await store.close();
+    observed.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('under NORMAL durability transactions wait for no sync', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callsign-gc-'));
+  const path = join(dir, 'db.sqlite');
+  const observed = observingSync(path);
+  const store = await openSqliteStore({ path, synchronous: 'NORMAL', syncFile: observed.sync });
+  try {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.transaction(async (trx) => {
+          await trx.insertInto('users').values(userRow(`user_${i}`, i)).execute();
         }),
       ),
     );
-    assert.equal(results.length, 20);
+    assert.equal(observed.syncs.length, 0);
     const count = await store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(count.n), 20);
+    assert.equal(Number(count.n), 10);
   } finally {
     await store.close();
+    observed.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
