@@ -77,6 +77,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     // One line per request is logged below, with the path but never the query.
     logController: new LogController({ disableRequestLogging: true }),
+    // A child logger per request only pays when request lines are logged (info
+    // and below); otherwise requests log through the root logger, and errors
+    // carry their trace id themselves (error-handler.ts).
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      ['info', 'debug', 'trace'].includes(logger.level) ? logger.child(bindings, childOptions) : logger,
     bodyLimit,
     genReqId: createTraceIds(),
     routerOptions: { ignoreTrailingSlash: true },

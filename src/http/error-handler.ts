@@ -108,7 +108,7 @@ function loggable(error: unknown): Record<string, unknown> {
 export function createErrorHandler(bodyLimit: number) {
   return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const mapped = toCallsignError(error, (request.routeOptions.config ?? {}) as RouteErrorConfig, bodyLimit);
-    if (mapped.status >= 500) request.log.error({ err: loggable(error) }, 'request failed');
+    if (mapped.status >= 500) request.log.error({ reqId: request.id, err: loggable(error) }, 'request failed');
     return sendError(reply, mapped, request.id);
   };
 }

@@ -5,7 +5,11 @@ import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
 import { createGroupCommit, type SyncFile } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { BetterSqliteDialect } from './sqlite-driver.js';
+
+/** WAL pages after which a COMMIT checkpoints by itself, should the checkpoint worker fall behind (SQLite's default is 1000). */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
@@ -48,6 +52,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
   const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(handle) });
   await migrateToLatest(db as Kysely<unknown>);
+  let checkpointer: Checkpointer | undefined;
+  if (options.path !== ':memory:') {
+    // Checkpoints happen in a worker; the COMMIT-time checkpoint is only a backstop (see sqlite-checkpointer.ts).
+    handle.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(options.path);
+  }
 
   return {
     dialect: 'sqlite',
@@ -68,6 +78,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       await sql`select 1`.execute(db);
     },
     close: async () => {
+      await checkpointer?.stop();
       await db.destroy();
       groupCommit?.close();
     },
