@@ -87,11 +87,6 @@ export async function recordSmsDelivery(db: Executor, id: string, update: Delive
     .execute();
 }
 
-export async function findSmsMessage(db: Executor, id: string): Promise<SmsMessageRecord | undefined> {
-  const row = await db.selectFrom('sms_messages').selectAll().where('id', '=', id).executeTakeFirst();
-  return row === undefined ? undefined : toSmsMessage(row);
-}
-
 export interface SmsMessageFilter {
   /** E.164. */
   readonly to?: string;
