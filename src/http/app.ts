@@ -126,6 +126,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Pending SMS retries stop (and are recorded abandoned) before the store closes.
   app.addHook('onClose', () => verifications.close());
+  // Declared up front so every request object keeps one shape: a property
+  // added later by a hook would make Fastify's request objects polymorphic.
+  app.decorateRequest('secretKeyId', '');
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', createAuthHook(options.secretKeys));
