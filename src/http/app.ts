@@ -102,7 +102,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(createValidatorCompiler());
   // Responses are serialized by hand (serialize.ts); response schemas only document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler(createErrorHandler(bodyLimit));
+  app.setErrorHandler(createErrorHandler(bodyLimit, (error) => options.store.unavailable(error)));
   app.setNotFoundHandler((request, reply) => {
     sendError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? ''), request.id);
   });

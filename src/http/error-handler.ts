@@ -59,7 +59,12 @@ export function validationError(error: ErrorObject, context: Context, config: Ro
 }
 
 /** Turns anything thrown while serving a request into a Callsign error; unknown errors become a 500 without details. */
-export function toCallsignError(error: unknown, config: RouteErrorConfig = {}, bodyLimit = 0): CallsignError {
+export function toCallsignError(
+  error: unknown,
+  config: RouteErrorConfig = {},
+  bodyLimit = 0,
+  databaseUnavailable: (error: unknown) => boolean = () => false,
+): CallsignError {
   if (error instanceof CallsignError) return error;
   const fastifyError = error as Partial<FastifyError> & { validationContext?: Context };
   if (Array.isArray(fastifyError.validation) && fastifyError.validation.length > 0) {
@@ -75,6 +80,7 @@ export function toCallsignError(error: unknown, config: RouteErrorConfig = {}, b
   if (status !== undefined && status >= 400 && status < 500) {
     return new CallsignError('request_invalid', status, 'Request invalid', fastifyError.message ?? 'The request is invalid.');
   }
+  if (databaseUnavailable(error)) return errors.unavailable('The database did not answer. Retry shortly.');
   return errors.internal();
 }
 
@@ -105,9 +111,9 @@ function loggable(error: unknown): Record<string, unknown> {
 }
 
 /** The one place errors become ClerkErrors bodies. */
-export function createErrorHandler(bodyLimit: number) {
+export function createErrorHandler(bodyLimit: number, databaseUnavailable: (error: unknown) => boolean) {
   return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const mapped = toCallsignError(error, (request.routeOptions.config ?? {}) as RouteErrorConfig, bodyLimit);
+    const mapped = toCallsignError(error, (request.routeOptions.config ?? {}) as RouteErrorConfig, bodyLimit, databaseUnavailable);
     if (mapped.status >= 500) request.log.error({ reqId: request.id, err: loggable(error) }, 'request failed');
     return sendError(reply, mapped, request.id);
   };

@@ -146,6 +146,12 @@ export interface Store {
   lockPhoneNumber(trx: Transaction<Database>, e164: string): Promise<void>;
   /** Whether an error is a unique-constraint violation, and of which index. */
   uniqueViolation(error: unknown): string | null;
+  /**
+   * Whether an error means the database could not serve at all (unreachable,
+   * out of connections, locked by another process past the busy timeout, out
+   * of disk): answered 503, like /readyz, rather than 500.
+   */
+  unavailable(error: unknown): boolean;
   /** Answers when the database can serve a query. */
   ping(): Promise<void>;
   close(): Promise<void>;

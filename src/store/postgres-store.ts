@@ -163,6 +163,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async lockPhoneNumber(trx, e164) {
       await sql`select pg_advisory_xact_lock(hashtextextended(${e164}, 0))`.execute(trx);
     },
+    unavailable: connectionFailure,
     uniqueViolation(error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) return null;
       const constraint = (error as { constraint?: unknown }).constraint;

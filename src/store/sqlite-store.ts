@@ -72,6 +72,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     // Writers are already serialized by SQLite's single write lock.
     lockUser: async () => {},
     lockPhoneNumber: async () => {},
+    unavailable: (error) =>
+      error instanceof SqliteDatabase.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(error.code),
     uniqueViolation: (error) =>
       error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
     ping: async () => {

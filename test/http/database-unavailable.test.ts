@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import { toCallsignError } from '../../src/http/error-handler.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { assertError, createApi, type Api } from '../helpers/api.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { storeFactories } from '../helpers/stores.js';
+
+/** A database that cannot serve is a 503 the caller can retry, never a 500. */
+describe('database unavailable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callsign-busy-'));
+  const path = join(dir, 'db.sqlite');
+  let server: TestServer;
+  let api: Api;
+  before(async () => {
+    server = await startServer({ storeFactory: { name: 'sqlite-short-busy', open: () => openSqliteStore({ path, busyTimeoutMs: 100 }) } });
+    api = createApi(server);
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a write that cannot get SQLite\'s lock within the busy timeout answers 503 service_unavailable', async () => {
+    const other = new SqliteDatabase(path);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      assertError(await api('POST', '/v1/users', { body: { first_name: 'Blocked' } }), 503, 'service_unavailable');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const res = await api('POST', '/v1/users', { body: { first_name: 'Fine' } });
+    assert.equal(res.status, 200);
+    assert.equal((await api('GET', '/v1/users/count')).body.total_count, 1, 'the refused write left nothing behind');
+  });
+
+  for (const factory of storeFactories()) {
+    test(`${factory.name}: which errors mean "unavailable", and how they are answered`, async () => {
+      const store = await factory.open();
+      try {
+        const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        const shuttingDown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+        const duplicate = Object.assign(new Error('duplicate key value'), { code: '23505' });
+        const busy = new SqliteDatabase.SqliteError('database is locked', 'SQLITE_BUSY');
+        const expected = store.dialect === 'postgres' ? [refused, shuttingDown] : [busy];
+        for (const error of expected) {
+          assert.equal(store.unavailable(error), true, String(error));
+          const mapped = toCallsignError(error, {}, 0, (e) => store.unavailable(e));
+          assert.equal(mapped.status, 503);
+          assert.equal(mapped.code, 'service_unavailable');
+        }
+        assert.equal(store.unavailable(duplicate), false);
+        assert.equal(toCallsignError(new Error('a bug'), {}, 0, (e) => store.unavailable(e)).status, 500);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+});
