@@ -57,6 +57,9 @@ export const errors = {
     ),
   requestBodyInvalid: (longMessage: string): CallsignError =>
     new CallsignError('request_body_invalid', 400, 'Request body invalid', longMessage),
+  /** A request the HTTP layer could not take at all (a bad URL, bytes that are not HTTP). */
+  requestInvalid: (status: number, longMessage: string): CallsignError =>
+    new CallsignError('request_invalid', status, 'Request invalid', longMessage),
   requestBodyTooLarge: (limitBytes: number): CallsignError =>
     new CallsignError('request_body_too_large', 413, 'Request body too large', `The request body must be at most ${limitBytes} bytes.`),
   verificationAlreadyVerified: (): CallsignError =>

@@ -14,7 +14,7 @@ import type { RetryPolicy } from '../sms/sms-delivery.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import type { Store } from '../store/database.js';
 import { createAuthHook } from './auth.js';
-import { createErrorHandler, sendError } from './error-handler.js';
+import { clerkErrorsBody, createErrorHandler, sendError } from './error-handler.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
@@ -62,17 +62,18 @@ function createTraceIds(): () => string {
   return () => prefix + (counter++ % 2 ** 48).toString(16).padStart(12, '0');
 }
 
-/** Log the path only: query strings can hold phone numbers, which must not reach logs. */
-const requestSerializer = (request: { method: string; url: string }): Record<string, string> => ({
-  method: request.method,
-  path: request.url.split('?')[0] ?? '',
-});
+/** A URL without its query string: query strings can hold phone numbers, which must not reach logs. */
+const pathOf = (url: string): string => url.split('?')[0] ?? '';
+
+/** Whether a logger at `level` writes the one line per request (info and below). */
+const logsRequests = (level: string): boolean => ['info', 'debug', 'trace'].includes(level);
 
 /** Builds the HTTP app around its collaborators; nothing here reads the environment. */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const traceIds = createTraceIds();
   const app = Fastify({
     logger: options.logger ?? false,
     // One line per request is logged below, with the path but never the query.
@@ -81,18 +82,15 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // and below); otherwise requests log through the root logger, and errors
     // carry their trace id themselves (error-handler.ts).
     childLoggerFactory: (logger, bindings, childOptions) =>
-      ['info', 'debug', 'trace'].includes(logger.level) ? logger.child(bindings, childOptions) : logger,
+      logsRequests(logger.level) ? logger.child(bindings, childOptions) : logger,
     bodyLimit,
-    genReqId: createTraceIds(),
+    genReqId: traceIds,
     routerOptions: { ignoreTrailingSlash: true },
     // Bytes that are not HTTP at all (a client writing a body without framing,
     // a port scanner) still get a ClerkErrors answer, then the connection closes.
     clientErrorHandler: (_error, socket) => {
       if (!socket.writable) return;
-      const body = JSON.stringify({
-        errors: [{ message: 'Bad request', long_message: 'The request could not be parsed as HTTP/1.1.', code: 'request_invalid', meta: {} }],
-        clerk_trace_id: randomBytes(12).toString('hex'),
-      });
+      const body = JSON.stringify(clerkErrorsBody(errors.requestInvalid(400, 'The request could not be parsed as HTTP/1.1.'), traceIds()));
       socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
     frameworkErrors: (error, request, reply) => {
@@ -104,12 +102,12 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(createErrorHandler(bodyLimit, (error) => options.store.unavailable(error)));
   app.setNotFoundHandler((request, reply) => {
-    sendError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? ''), request.id);
+    sendError(reply, errors.routeNotFound(request.method, pathOf(request.url)), request.id);
   });
   registerJsonBodyParser(app);
-  if (['info', 'debug', 'trace'].includes(app.log.level)) {
+  if (logsRequests(app.log.level)) {
     app.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ request: requestSerializer(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      request.log.info({ request: { method: request.method, path: pathOf(request.url) }, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
       done();
     });
   }

@@ -78,15 +78,15 @@ export function toCallsignError(
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new CallsignError('request_invalid', status, 'Request invalid', fastifyError.message ?? 'The request is invalid.');
+    return errors.requestInvalid(status, fastifyError.message ?? 'The request is invalid.');
   }
   if (databaseUnavailable(error)) return errors.unavailable('The database did not answer. Retry shortly.');
   return errors.internal();
 }
 
-export function sendError(reply: FastifyReply, error: CallsignError, traceId: string): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-  return sendJson(reply, error.status, {
+/** The ClerkErrors body for one error: the wire shape every error response has. */
+export function clerkErrorsBody(error: CallsignError, traceId: string): Record<string, unknown> {
+  return {
     errors: [
       {
         message: error.message,
@@ -96,7 +96,12 @@ export function sendError(reply: FastifyReply, error: CallsignError, traceId: st
       },
     ],
     clerk_trace_id: traceId,
-  });
+  };
+}
+
+export function sendError(reply: FastifyReply, error: CallsignError, traceId: string): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  return sendJson(reply, error.status, clerkErrorsBody(error, traceId));
 }
 
 /**
