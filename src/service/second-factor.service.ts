@@ -86,21 +86,21 @@ export function createSecondFactorService(ctx: ServiceContext) {
 
     /**
      * DELETE /v1/users/{id}/mfa: every number stops being a second factor (the
-     * numbers themselves stay), and the codes go; reconcileUser records
-     * mfa_disabled_at when MFA was on.
+     * numbers themselves stay); reconcileUser then records mfa_disabled_at and
+     * removes the codes with the last second factor, as on every other path.
      */
     async disableMfa(userId: string): Promise<UserIdResult> {
       return store.transaction(async (trx) => {
         await store.lockUser(trx, userId);
-        if ((await findUser(trx, userId)) === undefined) throw errors.notFound('User', 'user_id');
+        const user = await findUser(trx, userId);
+        if (user === undefined) throw errors.notFound('User', 'user_id');
         const now = clock.now();
         for (const n of await listUserPhoneNumbers(trx, userId)) {
           if (n.reservedForSecondFactor || n.defaultSecondFactor) {
             await updatePhoneNumberRow(trx, n.id, { reserved_for_second_factor: 0, default_second_factor: 0, updated_at: now });
           }
         }
-        await deleteUserBackupCodes(trx, userId);
-        await reconcileUser(trx, userId, now);
+        await reconcileUser(trx, userId, now, { user });
         return { userId };
       });
     },
