@@ -16,23 +16,33 @@ declare module 'fastify' {
 }
 
 /**
- * Bearer secret-key authentication. Keys are compared as SHA-256 digests in
- * constant time, and every configured key is compared, so neither the length
- * nor the position of a key leaks through timing. Several keys allow rotation.
+ * Bearer secret-key authentication. Every configured key is compared with
+ * the presented token, byte for byte in constant time (timingSafeEqual over
+ * the key's length, the token copied into a buffer of that length), so
+ * neither a key's content, its length nor its position among the keys leaks
+ * through timing. Several keys allow rotation. The key id (the first 8 hex
+ * digits of a key's SHA-256) is worked out once per key, not per request.
  */
 export function createAuthHook(secretKeys: readonly string[]) {
   if (secretKeys.length === 0) throw new Error('at least one secret key is required');
-  const accepted = secretKeys.map(digest);
+  const accepted = secretKeys.map((key) => ({ bytes: Buffer.from(key), id: digest(key).subarray(0, 4).toString('hex') }));
   // A callback hook, not an async one: it runs on every request, and a
   // promise per request is measurable there.
   return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
     const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    const presented = digest(token);
-    let ok = false;
-    for (const key of accepted) ok = timingSafeEqual(key, presented) || ok;
-    if (!ok || token === '') return done(errors.authenticationInvalid());
-    request.secretKeyId = presented.subarray(0, 4).toString('hex');
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? Buffer.from(header.slice(7).trim()) : EMPTY;
+    let keyId = '';
+    for (const key of accepted) {
+      const padded = Buffer.alloc(key.bytes.length);
+      token.copy(padded);
+      // The content is compared whatever the lengths; they are checked after.
+      const sameBytes = timingSafeEqual(padded, key.bytes);
+      keyId = sameBytes && token.length === key.bytes.length ? key.id : keyId;
+    }
+    if (keyId === '' || token.length === 0) return done(errors.authenticationInvalid());
+    request.secretKeyId = keyId;
     done();
   };
 }
+
+const EMPTY = Buffer.alloc(0);

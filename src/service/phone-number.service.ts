@@ -53,7 +53,9 @@ export function createPhoneNumberService(ctx: ServiceContext) {
 
   return {
     async get(id: string): Promise<PhoneNumber> {
-      const number = await findPhoneNumber(store.db, id);
+      // From memory where the store keeps numbers there (SQLite), else from the database.
+      const load = () => findPhoneNumber(store.db, id);
+      const number = await (store.phoneNumberCache === undefined ? load() : store.phoneNumberCache.read(id, load));
       if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
       return number;
     },

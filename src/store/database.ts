@@ -1,4 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { PhoneNumber } from '../domain/phone-number.js';
+import type { RowCache } from './row-cache.js';
 
 /** Booleans are stored as 0/1 integers in both dialects, so one query text serves both. */
 export type Flag = 0 | 1;
@@ -117,6 +119,11 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
+  /**
+   * Phone numbers by id, in memory (see row-cache.ts): only where this
+   * process is the database's only writer (SQLite); undefined on PostgreSQL.
+   */
+  readonly phoneNumberCache?: RowCache<PhoneNumber>;
   /**
    * Runs `work` in one transaction, committed when it resolves and rolled back
    * when it throws. SQLite runs one writer at a time. PostgreSQL runs it at

@@ -5,8 +5,14 @@ import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
 import { createGroupCommit, type SyncFile } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
+import type { PhoneNumber } from '../domain/phone-number.js';
+import { createRowCache } from './row-cache.js';
+import { acquireProcessLock, type ProcessLock } from './sqlite-process-lock.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { BetterSqliteDialect } from './sqlite-driver.js';
+
+/** Phone numbers kept in memory for reads by id (about 300 bytes each). */
+const PHONE_NUMBER_CACHE_ROWS = 50_000;
 
 /** WAL pages after which a COMMIT checkpoints by itself, should the checkpoint worker fall behind (SQLite's default is 1000). */
 const BACKSTOP_CHECKPOINT_PAGES = 10_000;
@@ -41,7 +47,20 @@ export interface SqliteStoreOptions {
  * time, so a transaction sees no interleaved writes from other requests.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  let processLock: ProcessLock | undefined;
+  if (options.path !== ':memory:') {
+    mkdirSync(dirname(options.path), { recursive: true });
+    processLock = acquireProcessLock(options.path);
+  }
+  try {
+    return await openLocked(options, processLock);
+  } catch (error) {
+    processLock?.release();
+    throw error;
+  }
+}
+
+async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock | undefined): Promise<Store> {
   const handle = new SqliteDatabase(options.path);
   handle.pragma('journal_mode = WAL');
   // FULL durability comes from group commit, not from SQLite syncing each COMMIT.
@@ -52,6 +71,18 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
   const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(handle) });
   await migrateToLatest(db as Kysely<unknown>);
+  const phoneNumberCache = createRowCache<PhoneNumber>(PHONE_NUMBER_CACHE_ROWS);
+  // Every change to a phone number row, by any statement (cascades from a
+  // deleted user included), reports its id to the cache before the statement
+  // returns. TEMP triggers live in this connection only, never in the file.
+  handle.function('callsign_phone_number_changed', (id: unknown) => {
+    phoneNumberCache.invalidate(String(id));
+    return null;
+  });
+  handle.exec(`
+    create temp trigger phone_number_updated after update on main.phone_numbers begin select callsign_phone_number_changed(old.id); end;
+    create temp trigger phone_number_deleted after delete on main.phone_numbers begin select callsign_phone_number_changed(old.id); end;
+  `);
   let checkpointer: Checkpointer | undefined;
   if (options.path !== ':memory:') {
     // Checkpoints happen in a worker; the COMMIT-time checkpoint is only a backstop (see sqlite-checkpointer.ts).
@@ -62,6 +93,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   return {
     dialect: 'sqlite',
     db,
+    phoneNumberCache,
     transaction: groupCommit === undefined
       ? (work) => db.transaction().execute(work)
       : async (work) => {
@@ -83,6 +115,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       await checkpointer?.stop();
       await db.destroy();
       groupCommit?.close();
+      processLock?.release();
     },
   };
 }

@@ -68,11 +68,25 @@ for (const storeFactory of storeFactories()) {
       for (let i = 0; i < USERS; i++) users.push((await api('POST', '/v1/users', { body: {} })).body.id);
       const codes: CodeModel[] = users.map(() => ({ unused: new Set(), used: new Set() }));
       const everIssued = new Set<string>();
-      const snapshot = async (): Promise<{ users: Observed[]; text: string }> => {
+      const snapshot = async (): Promise<{ users: Observed[]; text: string; numbers: Map<string, unknown> }> => {
         const res = await api('GET', `/v1/users?limit=10&${users.map((id) => `user_id=${id}`).join('&')}`);
         assert.equal(res.status, 200);
         const byId = new Map<string, any>(res.body.map((u: any) => [u.id, u]));
-        return { users: users.map((id) => observe(byId.get(id))), text: res.text };
+        const numbers = new Map<string, unknown>(res.body.flatMap((u: any) => u.phone_numbers.map((n: any) => [n.id, n])));
+        return { users: users.map((id) => observe(byId.get(id))), text: res.text, numbers };
+      };
+      // Every number ever seen in this run: a read by id (which the SQLite store
+      // serves from memory) must agree with the tables as the user list reads
+      // them, and a number that is gone must be gone, whichever path removed it.
+      const seen = new Set<string>();
+      const checkReadsById = async (listed: ReadonlyMap<string, unknown>, where: string): Promise<void> => {
+        for (const id of listed.keys()) seen.add(id);
+        for (const id of seen) {
+          const res = await api('GET', `/v1/phone_numbers/${id}`);
+          const expected = listed.get(id);
+          if (expected === undefined) assertError(res, 404, 'resource_not_found');
+          else assert.deepEqual(res.body, expected, `${where}: GET /v1/phone_numbers/${id} disagrees with GET /v1/users`);
+        }
       };
       try {
         let prev = (await snapshot()).users;
@@ -99,6 +113,7 @@ for (const storeFactory of storeFactories()) {
           }
 
           checkRules(prev, next.users, out, codes, where);
+          await checkReadsById(next.numbers, where);
           prev = next.users;
         }
         // The single-user read agrees with the list on everything the rules are about.
@@ -108,6 +123,8 @@ for (const storeFactory of storeFactories()) {
       } finally {
         for (const id of users) await api('DELETE', `/v1/users/${id}`);
       }
+      // Deleting the users removed their numbers too (a cascade in the database).
+      await checkReadsById(new Map(), 'after deleting the users');
     }
 
     async function perform(step: Step, prev: readonly Observed[], users: readonly string[], codes: CodeModel[], where: string): Promise<Outcome> {

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { PhoneNumber } from '../../src/domain/phone-number.js';
+import type { Store } from '../../src/store/database.js';
+import { findPhoneNumber } from '../../src/store/phone-number.repository.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { DatabaseInUseError, lockPathFor } from '../../src/store/sqlite-process-lock.js';
+import { spawnCallsign } from '../helpers/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'callsign-sqlite-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newPath = (): string => join(dir, `db-${files++}.sqlite`);
+
+const user = (id: string) => ({ id, external_id: null, first_name: null, last_name: null, public_metadata: '{}', private_metadata: '{}', unsafe_metadata: '{}', created_at: 1, updated_at: 1 });
+const number = (id: string, userId: string, e164: string) => ({
+  id,
+  user_id: userId,
+  phone_number: e164,
+  reserved: 0 as const,
+  claimed: 0 as const,
+  is_primary: 0 as const,
+  reserved_for_second_factor: 0 as const,
+  default_second_factor: 0 as const,
+  verification_strategy: null,
+  verification_status: null,
+  verification_attempts: null,
+  verification_expire_at: null,
+  created_at: 1,
+  updated_at: 1,
+});
+
+describe('the phone-number cache of the SQLite store', () => {
+  let store: Store;
+  /** Reads `id` through the cache, counting how often the database was asked. */
+  let loads = 0;
+  const read = (id: string): Promise<PhoneNumber | undefined> =>
+    store.phoneNumberCache!.read(id, () => {
+      loads++;
+      return findPhoneNumber(store.db, id);
+    });
+
+  test('every change to a number, by any statement, reaches the cache before the statement returns', async () => {
+    store = await openSqliteStore({ path: newPath() });
+    try {
+      await store.transaction(async (trx) => {
+        await trx.insertInto('users').values([user('user_1'), user('user_2')]).execute();
+        await trx.insertInto('phone_numbers').values([number('idn_1', 'user_1', '+14155550101'), number('idn_2', 'user_1', '+14155550102'), number('idn_3', 'user_2', '+14155550103')]).execute();
+      });
+      for (const id of ['idn_1', 'idn_2', 'idn_3']) await read(id);
+      assert.equal(loads, 3);
+      await read('idn_1');
+      assert.equal(loads, 3, 'a second read is served from memory');
+
+      await store.transaction((trx) => trx.updateTable('phone_numbers').set({ updated_at: 2 }).where('id', '=', 'idn_1').execute());
+      assert.equal((await read('idn_1'))?.updatedAt, 2, 'an update is seen');
+      assert.equal(loads, 4);
+
+      // A change rolled back still drops the row; the next read finds it as it was.
+      await assert.rejects(
+        store.transaction(async (trx) => {
+          await trx.updateTable('phone_numbers').set({ updated_at: 3 }).where('id', '=', 'idn_1').execute();
+          throw new Error('rolled back');
+        }),
+      );
+      assert.equal((await read('idn_1'))?.updatedAt, 2);
+      assert.equal(loads, 5);
+
+      // Deleting the user deletes its numbers by cascade, inside the database.
+      await store.transaction((trx) => trx.deleteFrom('users').where('id', '=', 'user_1').execute());
+      assert.equal(await read('idn_1'), undefined);
+      assert.equal(await read('idn_2'), undefined);
+      await read('idn_3');
+      assert.equal(loads, 7, 'the other user\'s number stayed in memory');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('one process per SQLite file', () => {
+  test('a second store on a file already open is refused, naming the file, and opens once the first closes', async () => {
+    const path = newPath();
+    const first = await openSqliteStore({ path });
+    await assert.rejects(openSqliteStore({ path }), (error: unknown) => {
+      assert.ok(error instanceof DatabaseInUseError);
+      assert.match(error.message, new RegExp(`another process is using the SQLite database ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(error.message, /PostgreSQL/);
+      return true;
+    });
+    await first.close();
+    const second = await openSqliteStore({ path });
+    await second.close();
+    assert.ok(existsSync(lockPathFor(path)));
+  });
+
+  test('a second Callsign process on the same file exits at start with that message; the first keeps serving', async () => {
+    const path = newPath();
+    const first = await spawnCallsign({ DATABASE_URL: `sqlite:${path}` });
+    try {
+      await assert.rejects(spawnCallsign({ DATABASE_URL: `sqlite:${path}` }, 15_000), /exited \(1\) before listening:[\s\S]*another process is using the SQLite database/);
+      assert.equal((await fetch(`${first.url}/readyz`)).status, 200);
+    } finally {
+      await first.stop();
+    }
+    // The lock went with the process: a new one starts.
+    const next = await spawnCallsign({ DATABASE_URL: `sqlite:${path}` });
+    await next.stop();
+  });
+
+  test('a process that dies without closing leaves no lock behind', async () => {
+    const path = newPath();
+    const first = await spawnCallsign({ DATABASE_URL: `sqlite:${path}` });
+    await first.stop('SIGKILL');
+    const next = await spawnCallsign({ DATABASE_URL: `sqlite:${path}` });
+    await next.stop();
+  });
+});
