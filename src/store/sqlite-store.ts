@@ -9,7 +9,7 @@ import type { PhoneNumber } from '../domain/phone-number.js';
 import { createRowCache } from './row-cache.js';
 import { acquireProcessLock, type ProcessLock } from './sqlite-process-lock.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
-import { BetterSqliteDialect } from './sqlite-driver.js';
+import { BetterSqliteDialect, SqliteBatchLostError, type Batch } from './sqlite-driver.js';
 
 /** Phone numbers kept in memory for reads by id (about 300 bytes each). */
 const PHONE_NUMBER_CACHE_ROWS = 50_000;
@@ -69,7 +69,8 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
   handle.pragma('foreign_keys = ON');
   handle.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
 
-  const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(handle) });
+  const dialect = new BetterSqliteDialect(handle);
+  const db = new Kysely<Database>({ dialect });
   await migrateToLatest(db as Kysely<unknown>);
   const phoneNumberCache = createRowCache<PhoneNumber>(PHONE_NUMBER_CACHE_ROWS);
   // Every change to a phone number row, by any statement (cascades from a
@@ -94,18 +95,24 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
     dialect: 'sqlite',
     db,
     phoneNumberCache,
-    transaction: groupCommit === undefined
-      ? (work) => db.transaction().execute(work)
-      : async (work) => {
-          const result = await db.transaction().execute(work);
-          await groupCommit.flush();
-          return result;
-        },
+    // Acknowledged once the transaction's batch has committed (sqlite-driver.ts)
+    // and, under FULL, once the WAL holding that commit is on disk.
+    transaction: async (work) => {
+      let batch: Batch | undefined;
+      const result = await db.transaction().execute(async (trx) => {
+        const value = await work(trx);
+        batch = dialect.driver.currentBatch();
+        return value;
+      });
+      await batch!.committed;
+      await groupCommit?.flush();
+      return result;
+    },
     // Writers are already serialized by SQLite's single write lock.
     lockUser: async () => {},
     lockPhoneNumber: async () => {},
     unavailable: (error) =>
-      error instanceof SqliteDatabase.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(error.code),
+      error instanceof SqliteBatchLostError || (error instanceof SqliteDatabase.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(error.code)),
     uniqueViolation: (error) =>
       error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
     ping: async () => {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { createGroupCommit } from '../../src/store/group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { userRow } from '../helpers/rows.js';
 
 /** A sync that takes until the test releases it, recording when each began. */
 function pacedSync() {
@@ -74,19 +75,6 @@ test('a failed sync fails the flushes that waited on it, and the next flush sync
   }
 });
 
-const userRow = (id: string, at: number) => ({
-  id,
-  external_id: null,
-  first_name: null,
-  last_name: null,
-  public_metadata: '{}',
-  private_metadata: '{}',
-  unsafe_metadata: '{}',
-  mfa_enabled_at: null,
-  mfa_disabled_at: null,
-  created_at: at,
-  updated_at: at,
-});
 
 /**
  * A SyncFile that notes, when each sync starts, which users are committed

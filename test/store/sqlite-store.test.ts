@@ -9,29 +9,12 @@ import { findPhoneNumber } from '../../src/store/phone-number.repository.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { DatabaseInUseError, lockPathFor } from '../../src/store/sqlite-process-lock.js';
 import { spawnCallsign } from '../helpers/process.js';
+import { phoneNumberRow, userRow } from '../helpers/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callsign-sqlite-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newPath = (): string => join(dir, `db-${files++}.sqlite`);
-
-const user = (id: string) => ({ id, external_id: null, first_name: null, last_name: null, public_metadata: '{}', private_metadata: '{}', unsafe_metadata: '{}', created_at: 1, updated_at: 1 });
-const number = (id: string, userId: string, e164: string) => ({
-  id,
-  user_id: userId,
-  phone_number: e164,
-  reserved: 0 as const,
-  claimed: 0 as const,
-  is_primary: 0 as const,
-  reserved_for_second_factor: 0 as const,
-  default_second_factor: 0 as const,
-  verification_strategy: null,
-  verification_status: null,
-  verification_attempts: null,
-  verification_expire_at: null,
-  created_at: 1,
-  updated_at: 1,
-});
 
 describe('the phone-number cache of the SQLite store', () => {
   let store: Store;
@@ -47,8 +30,8 @@ describe('the phone-number cache of the SQLite store', () => {
     store = await openSqliteStore({ path: newPath() });
     try {
       await store.transaction(async (trx) => {
-        await trx.insertInto('users').values([user('user_1'), user('user_2')]).execute();
-        await trx.insertInto('phone_numbers').values([number('idn_1', 'user_1', '+14155550101'), number('idn_2', 'user_1', '+14155550102'), number('idn_3', 'user_2', '+14155550103')]).execute();
+        await trx.insertInto('users').values([userRow('user_1'), userRow('user_2')]).execute();
+        await trx.insertInto('phone_numbers').values([phoneNumberRow('idn_1', 'user_1', '+14155550101'), phoneNumberRow('idn_2', 'user_1', '+14155550102'), phoneNumberRow('idn_3', 'user_2', '+14155550103')]).execute();
       });
       for (const id of ['idn_1', 'idn_2', 'idn_3']) await read(id);
       assert.equal(loads, 3);
