@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/database.js';
 import { findPhoneNumber } from '../../src/store/phone-number.repository.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { DatabaseInUseError, lockPathFor } from '../../src/store/sqlite-process-lock.js';
+import { cliEnv, runBin } from '../helpers/cli.js';
 import { spawnCallsign } from '../helpers/process.js';
 import { phoneNumberRow, userRow } from '../helpers/rows.js';
 
@@ -80,11 +81,14 @@ describe('one process per SQLite file', () => {
     assert.ok(existsSync(lockPathFor(path)));
   });
 
-  test('a second Callsign process on the same file exits at start with that message; the first keeps serving', async () => {
+  test('a second Callsign process, or `callsign migrate`, on the same file exits 1 with that message; the first keeps serving', async () => {
     const path = newPath();
     const first = await spawnCallsign({ DATABASE_URL: `sqlite:${path}` });
     try {
       await assert.rejects(spawnCallsign({ DATABASE_URL: `sqlite:${path}` }, 15_000), /exited \(1\) before listening:[\s\S]*another process is using the SQLite database/);
+      const migrate = await runBin(['migrate', '--database-url', `sqlite:${path}`], cliEnv());
+      assert.equal(migrate.code, 1);
+      assert.match(migrate.stderr, /another process is using the SQLite database/);
       assert.equal((await fetch(`${first.url}/readyz`)).status, 200);
     } finally {
       await first.stop();
