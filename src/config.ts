@@ -111,6 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k !== '');
+  // A header value reaches the server as bytes read one per character: a
+  // key with other characters could never match what a client sends.
+  if (secretKeys.some((k) => !/^[\x21-\x7e]+$/.test(k))) {
+    throw new ConfigError('each CALLSIGN_SECRET_KEY must be printable ASCII without spaces (it travels in an HTTP header)');
+  }
   if (environment === 'production') {
     if (secretKeys.length === 0) throw new ConfigError('CALLSIGN_SECRET_KEY is required in production');
     const weak = secretKeys.find((k) => k.length < 24);

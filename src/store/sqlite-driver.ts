@@ -87,8 +87,9 @@ export class BetterSqliteDriver implements Driver {
   constructor(handle: SqliteDatabase.Database) {
     this.#handle = handle;
     this.#connection = new BetterSqliteConnection(handle, () => {
-      // A plain query: it must see only committed data.
-      if (!this.#inTransaction) this.commitBatch();
+      // In a transaction, its batch must still be there; a plain query must see only committed data.
+      if (this.#inTransaction) this.#checkBatchAlive();
+      else this.commitBatch();
     });
   }
 
@@ -120,18 +121,46 @@ export class BetterSqliteDriver implements Driver {
     return Promise.resolve();
   }
 
-  /** Commits the open batch now, if there is one; settles its `committed`. */
+  /** Commits the open batch now, if there is one; settles its `committed`. Never throws. */
   commitBatch(): void {
     const batch = this.#batch;
     if (batch === undefined) return;
-    this.#batch = undefined;
     try {
       this.#handle.exec('commit');
-      batch.resolve();
     } catch (error) {
-      if (this.#handle.inTransaction) this.#handle.exec('rollback');
-      batch.reject(error);
+      this.#abandonBatch(new SqliteBatchLostError(error));
+      return;
     }
+    this.#batch = undefined;
+    batch.resolve();
+  }
+
+  /**
+   * Ends the open batch keeping none of it: rolls back whatever SQLite still
+   * holds of it and fails every transaction in it with `error`. Never throws.
+   */
+  #abandonBatch(error: SqliteBatchLostError): void {
+    const batch = this.#batch;
+    this.#batch = undefined;
+    try {
+      if (this.#handle.inTransaction) this.#handle.exec('rollback');
+    } catch {
+      // A ROLLBACK that fails still ends the transaction (SQLite's documented behaviour).
+    }
+    batch?.reject(error);
+  }
+
+  /**
+   * Inside a transaction: throws, failing the batch, if SQLite rolled the
+   * batch back on its own (SQLITE_FULL, SQLITE_IOERR, … may do that to the
+   * whole transaction). Otherwise the transaction's next statement would run
+   * outside any transaction and be kept on its own, even if it later fails.
+   */
+  #checkBatchAlive(): void {
+    if (this.#handle.inTransaction) return;
+    const lost = new SqliteBatchLostError();
+    this.#abandonBatch(lost);
+    throw lost;
   }
 
   #scheduleCommit(): void {
@@ -147,8 +176,11 @@ export class BetterSqliteDriver implements Driver {
 
   async beginTransaction(_connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
     if (this.#batch !== undefined && this.#batch.size >= MAX_BATCH) this.commitBatch();
+    if (this.#batch !== undefined && !this.#handle.inTransaction) this.#abandonBatch(new SqliteBatchLostError());
     if (this.#batch === undefined) {
-      this.#handle.exec('begin');
+      // IMMEDIATE: this connection is the file's only writer (sqlite-process-lock.ts),
+      // and a batch that began with a read would otherwise hold a read snapshot.
+      this.#handle.exec('begin immediate');
       let resolve!: () => void;
       let reject!: (error: unknown) => void;
       const committed = new Promise<void>((res, rej) => {
@@ -160,28 +192,44 @@ export class BetterSqliteDriver implements Driver {
       committed.catch(() => {});
       this.#batch = { committed, size: 0, resolve, reject };
     }
-    this.#handle.exec(`savepoint ${SAVEPOINT}`);
+    try {
+      this.#handle.exec(`savepoint ${SAVEPOINT}`);
+    } catch (error) {
+      const lost = new SqliteBatchLostError(error);
+      this.#abandonBatch(lost);
+      throw lost;
+    }
     this.#batch.size++;
     this.#inTransaction = true;
   }
 
   async commitTransaction(_connection: DatabaseConnection): Promise<void> {
+    // On a throw Kysely calls rollbackTransaction, which ends the logical transaction.
+    this.#checkBatchAlive();
+    try {
+      this.#handle.exec(`release ${SAVEPOINT}`);
+    } catch (error) {
+      const lost = new SqliteBatchLostError(error);
+      this.#abandonBatch(lost);
+      throw lost;
+    }
     this.#inTransaction = false;
-    this.#handle.exec(`release ${SAVEPOINT}`);
   }
 
   async rollbackTransaction(_connection: DatabaseConnection): Promise<void> {
     this.#inTransaction = false;
     if (!this.#handle.inTransaction) {
-      // Some errors (SQLITE_FULL, SQLITE_IOERR, …) make SQLite roll back the
-      // whole physical transaction: every transaction in the batch is lost.
-      const batch = this.#batch;
-      this.#batch = undefined;
-      batch?.reject(new SqliteBatchLostError());
+      // SQLite rolled back the whole physical transaction: every transaction in the batch is lost.
+      this.#abandonBatch(new SqliteBatchLostError());
       return;
     }
-    this.#handle.exec(`rollback to ${SAVEPOINT}`);
-    this.#handle.exec(`release ${SAVEPOINT}`);
+    try {
+      this.#handle.exec(`rollback to ${SAVEPOINT}`);
+      this.#handle.exec(`release ${SAVEPOINT}`);
+    } catch (error) {
+      // The failed transaction's writes cannot be undone alone: the batch goes with them.
+      this.#abandonBatch(new SqliteBatchLostError(error));
+    }
   }
 
   async savepoint(connection: DatabaseConnection, name: string, _compileQuery: QueryCompiler['compileQuery']): Promise<void> {
@@ -202,11 +250,18 @@ export class BetterSqliteDriver implements Driver {
   }
 }
 
-/** A batch that SQLite rolled back as a whole, after an error in one of its transactions. */
+/**
+ * A batch that was rolled back as a whole: SQLite abandoned it after an error
+ * in one of its transactions, or its COMMIT, a savepoint's RELEASE or
+ * ROLLBACK TO failed. Every transaction in it fails with this (503).
+ */
 export class SqliteBatchLostError extends Error {
   readonly code = 'SQLITE_ABORT_BATCH';
-  constructor() {
-    super('SQLite rolled back the whole transaction batch after an error; none of its writes were kept');
+  constructor(cause?: unknown) {
+    super(
+      `a batch of transactions could not be committed and was rolled back; none of its writes were kept${cause instanceof Error ? `: ${cause.message}` : ''}`,
+      cause === undefined ? undefined : { cause },
+    );
     this.name = 'SqliteBatchLostError';
   }
 }

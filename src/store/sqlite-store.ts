@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
@@ -48,15 +48,31 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   let processLock: ProcessLock | undefined;
-  if (options.path !== ':memory:') {
-    mkdirSync(dirname(options.path), { recursive: true });
-    processLock = acquireProcessLock(options.path);
+  let path = options.path;
+  if (path !== ':memory:') {
+    path = canonicalPath(path);
+    processLock = acquireProcessLock(path);
   }
   try {
-    return await openLocked(options, processLock);
+    return await openLocked({ ...options, path }, processLock);
   } catch (error) {
     processLock?.release();
     throw error;
+  }
+}
+
+/**
+ * The file's one name, symbolic links resolved (its folder created if
+ * missing): SQLite follows links, so the lock and the WAL beside it must be
+ * found through the real path, whatever path a process was given.
+ */
+function canonicalPath(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return join(realpathSync(dirname(path)), basename(path));
   }
 }
 

@@ -119,3 +119,87 @@ test('when SQLite loses a whole batch, every transaction in it fails: acknowledg
     await close();
   }
 });
+
+/**
+ * Makes the first statement whose text matches `failOn`, run by any
+ * connection's `exec` (which the driver uses for transaction control), fail
+ * once as an I/O error would: a fault no real disk gives on demand.
+ */
+function failOnce(failOn: RegExp): () => void {
+  const exec = SqliteDatabase.prototype.exec;
+  let armed = true;
+  SqliteDatabase.prototype.exec = function (this: SqliteDatabase.Database, text: string) {
+    if (armed && failOn.test(text)) {
+      armed = false;
+      throw Object.assign(new SqliteDatabase.SqliteError(`injected failure of ${text}`, 'SQLITE_IOERR'), {});
+    }
+    return exec.call(this, text);
+  };
+  return () => {
+    SqliteDatabase.prototype.exec = exec;
+  };
+}
+
+test('a transaction that catches the error that lost its batch cannot go on writing outside it', async () => {
+  const { store, committed, close } = await open();
+  try {
+    const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(store.db)).rows[0]!.page_count);
+    await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(store.db);
+    const big = JSON.stringify({ big: 'x'.repeat(64 * 1024) });
+    const outcomes = await Promise.allSettled([
+      insertUser(store, 'user_before'),
+      store.transaction(async (trx) => {
+        try {
+          await trx.insertInto('users').values({ ...userRow('user_big'), public_metadata: big }).execute();
+        } catch {
+          // a careless caller goes on
+        }
+        await trx.insertInto('users').values(userRow('user_after')).execute();
+      }),
+    ]);
+    await sql.raw('pragma max_page_count = 1073741823').execute(store.db);
+    const kept = committed();
+    assert.ok(!kept.includes('user_after'), 'nothing is written outside a transaction');
+    for (const [i, id] of ['user_before', 'user_big'].entries()) {
+      assert.equal(kept.includes(id), outcomes[i]!.status === 'fulfilled', `${id}: acknowledged if and only if kept`);
+    }
+    assert.equal(outcomes[1]!.status, 'rejected');
+    assert.ok(store.unavailable((outcomes[1] as PromiseRejectedResult).reason), 'answered 503');
+  } finally {
+    await close();
+  }
+});
+
+for (const [what, failOn] of [
+  ['the batch\'s COMMIT', /^commit$/],
+  ['a failed transaction\'s ROLLBACK TO', /^rollback to /],
+  ['a transaction\'s RELEASE', /^release /],
+  ['a transaction\'s SAVEPOINT', /^savepoint /],
+] as const) {
+  test(`when ${what} fails, the batch settles, nothing of it is kept, and the store goes on`, async () => {
+    const { store, committed, close } = await open();
+    try {
+      await insertUser(store, 'user_earlier');
+      const restore = failOnce(failOn);
+      const outcomes = await Promise.allSettled(
+        ids(4).map((id, i) =>
+          store.transaction(async (trx) => {
+            await trx.insertInto('users').values(userRow(id)).execute();
+            if (i === 1) throw new Error('refused');
+          }),
+        ),
+      ).finally(restore);
+      const kept = committed();
+      assert.ok(!kept.includes('user_01'), 'the transaction that threw is never kept');
+      for (const [i, outcome] of outcomes.entries()) {
+        assert.equal(kept.includes(ids(4)[i]!), outcome.status === 'fulfilled', `user ${i}: acknowledged if and only if kept`);
+        if (outcome.status === 'rejected' && i !== 1) assert.ok(store.unavailable(outcome.reason), `user ${i} answered 503: ${String(outcome.reason)}`);
+      }
+      assert.ok(outcomes.some((o, i) => i !== 1 && o.status === 'rejected'), 'the failure reached the batch');
+      await insertUser(store, 'user_later');
+      assert.deepEqual(committed().filter((id) => id === 'user_earlier' || id === 'user_later'), ['user_earlier', 'user_later']);
+    } finally {
+      await close();
+    }
+  });
+}

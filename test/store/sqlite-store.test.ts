@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -105,4 +105,23 @@ describe('one process per SQLite file', () => {
     const next = await spawnCallsign({ DATABASE_URL: `sqlite:${path}` });
     await next.stop();
   });
+});
+
+test('the lock follows the file, not the name: a second store through a symbolic link is refused too', async () => {
+  const path = newPath();
+  const link = join(dir, `link-${files++}.sqlite`);
+  const first = await openSqliteStore({ path });
+  try {
+    symlinkSync(path, link);
+    await assert.rejects(openSqliteStore({ path: link }), DatabaseInUseError);
+  } finally {
+    await first.close();
+  }
+  // Through the link, once free, it opens, and FULL durability finds the WAL beside the real file.
+  const viaLink = await openSqliteStore({ path: link, synchronous: 'FULL' });
+  try {
+    await viaLink.transaction((trx) => trx.insertInto('users').values(userRow('user_via_link')).execute());
+  } finally {
+    await viaLink.close();
+  }
 });
