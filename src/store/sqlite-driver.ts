@@ -157,8 +157,20 @@ export class BetterSqliteDriver implements Driver {
    * outside any transaction and be kept on its own, even if it later fails.
    */
   #checkBatchAlive(): void {
-    if (this.#handle.inTransaction) return;
-    const lost = new SqliteBatchLostError();
+    if (!this.#handle.inTransaction) this.#loseBatch(undefined);
+  }
+
+  /** Runs a transaction-control statement; if it fails, the batch cannot be kept in part and goes whole. */
+  #control(text: string): void {
+    try {
+      this.#handle.exec(text);
+    } catch (error) {
+      this.#loseBatch(error);
+    }
+  }
+
+  #loseBatch(cause: unknown): never {
+    const lost = new SqliteBatchLostError(cause);
     this.#abandonBatch(lost);
     throw lost;
   }
@@ -177,42 +189,32 @@ export class BetterSqliteDriver implements Driver {
   async beginTransaction(_connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
     if (this.#batch !== undefined && this.#batch.size >= MAX_BATCH) this.commitBatch();
     if (this.#batch !== undefined && !this.#handle.inTransaction) this.#abandonBatch(new SqliteBatchLostError());
-    if (this.#batch === undefined) {
-      // IMMEDIATE: this connection is the file's only writer (sqlite-process-lock.ts),
-      // and a batch that began with a read would otherwise hold a read snapshot.
-      this.#handle.exec('begin immediate');
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const committed = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Callers await it only after their own transaction succeeded; a batch
-      // whose every transaction failed may reject with nobody listening.
-      committed.catch(() => {});
-      this.#batch = { committed, size: 0, resolve, reject };
-    }
-    try {
-      this.#handle.exec(`savepoint ${SAVEPOINT}`);
-    } catch (error) {
-      const lost = new SqliteBatchLostError(error);
-      this.#abandonBatch(lost);
-      throw lost;
-    }
-    this.#batch.size++;
+    const batch = (this.#batch ??= this.#beginBatch());
+    this.#control(`savepoint ${SAVEPOINT}`);
+    batch.size++;
     this.#inTransaction = true;
+  }
+
+  #beginBatch(): OpenBatch {
+    // IMMEDIATE: this connection is the file's only writer (sqlite-process-lock.ts),
+    // and a batch that began with a read would otherwise hold a read snapshot.
+    this.#handle.exec('begin immediate');
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const committed = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Callers await it only after their own transaction succeeded; a batch
+    // whose every transaction failed may reject with nobody listening.
+    committed.catch(() => {});
+    return { committed, size: 0, resolve, reject };
   }
 
   async commitTransaction(_connection: DatabaseConnection): Promise<void> {
     // On a throw Kysely calls rollbackTransaction, which ends the logical transaction.
     this.#checkBatchAlive();
-    try {
-      this.#handle.exec(`release ${SAVEPOINT}`);
-    } catch (error) {
-      const lost = new SqliteBatchLostError(error);
-      this.#abandonBatch(lost);
-      throw lost;
-    }
+    this.#control(`release ${SAVEPOINT}`);
     this.#inTransaction = false;
   }
 
@@ -224,11 +226,10 @@ export class BetterSqliteDriver implements Driver {
       return;
     }
     try {
-      this.#handle.exec(`rollback to ${SAVEPOINT}`);
-      this.#handle.exec(`release ${SAVEPOINT}`);
-    } catch (error) {
-      // The failed transaction's writes cannot be undone alone: the batch goes with them.
-      this.#abandonBatch(new SqliteBatchLostError(error));
+      this.#control(`rollback to ${SAVEPOINT}`);
+      this.#control(`release ${SAVEPOINT}`);
+    } catch {
+      // The failed transaction's writes could not be undone alone: the batch went with them, and its own error stands.
     }
   }
 
