@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createApp, type AppOptions } from '../../src/http/app.js';
 import type { Clock } from '../../src/domain/ports.js';
 import type { Store } from '../../src/store/database.js';
+import { createApi, type Api } from './api.js';
 import { sqliteFile, type StoreFactory } from './stores.js';
 
 export const TEST_SECRET_KEY = 'sk_test_callsign_suite_key_0123456789';
@@ -38,5 +40,35 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       await app.close();
       await store.close();
     },
+  };
+}
+
+/**
+ * The suite's server: started before the enclosing suite's tests and closed
+ * after them. `api` may be taken at once (it finds the server when called);
+ * `server` is there once the tests run.
+ */
+export function useServer(options: StartOptions = {}): { readonly server: TestServer; readonly api: Api } {
+  let running: TestServer | undefined;
+  const current = (): TestServer => {
+    if (running === undefined) throw new Error('useServer: the server starts in before(), so use it inside tests');
+    return running;
+  };
+  before(async () => {
+    running = await startServer(options);
+  });
+  after(() => running?.close());
+  return {
+    get server() {
+      return current();
+    },
+    api: createApi({
+      get url() {
+        return current().url;
+      },
+      get key() {
+        return current().key;
+      },
+    }),
   };
 }

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createApi, type Api } from '../helpers/api.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 /** Rule 2 under load: many users claim one number at once; the unique index lets exactly one win. */
 for (const storeFactory of storeFactories()) {
   describe(`concurrent claims of one number (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      api = createApi(server);
-    });
-    after(() => server.close());
+    const { api } = useServer({ storeFactory });
 
     test('50 users claim one number at once: exactly one wins, the rest get form_identifier_exists', async () => {
       const users = await Promise.all(Array.from({ length: 50 }, () => api('POST', '/v1/users', { body: {} })));

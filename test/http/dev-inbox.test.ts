@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertError, createApi, type Api } from '../helpers/api.js';
+import { type Api, assertError, createApi } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer, useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 import { freshNumber, verificationApi } from './verification-helpers.js';
 
@@ -72,13 +72,7 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`development inbox outside development and test mode (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      api = createApi(server);
-    });
-    after(() => server.close());
+    const { api } = useServer({ storeFactory });
 
     test('is not served: 404 resource_not_found, as for any unknown route', async () => {
       assertError(await api('GET', '/v1/dev/sms_messages'), 404, 'resource_not_found');

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertError, createApi, type Api } from '../helpers/api.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import { assertError } from '../helpers/api.js';
+import { TEST_SECRET_KEY, useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 for (const storeFactory of storeFactories()) {
   describe(`phone number routes (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      api = createApi(server);
-    });
-    after(() => server.close());
+    const { api } = useServer({ storeFactory });
 
     const newUser = async (body: object = {}): Promise<any> => (await api('POST', '/v1/users', { body })).body;
     const getUser = async (id: string): Promise<any> => (await api('GET', `/v1/users/${id}`)).body;
@@ -172,7 +166,7 @@ for (const storeFactory of storeFactories()) {
       for (const key of [null, 'sk_test_wrong', '']) {
         assertError(await api('GET', '/v1/phone_numbers/idn_x', { key }), 401, 'authentication_invalid');
       }
-      assertError(await api('GET', '/v1/phone_numbers/idn_x', { key: null, headers: { authorization: `Basic ${server.key}` } }), 401, 'authentication_invalid');
+      assertError(await api('GET', '/v1/phone_numbers/idn_x', { key: null, headers: { authorization: `Basic ${TEST_SECRET_KEY}` } }), 401, 'authentication_invalid');
     });
   });
 }

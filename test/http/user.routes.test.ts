@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertError, createApi, type Api } from '../helpers/api.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { type Api, assertError, createApi } from '../helpers/api.js';
+import { startServer, type TestServer, useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 for (const storeFactory of storeFactories()) {
   describe(`user routes (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      api = createApi(server);
-    });
-    after(() => server.close());
+    const { api } = useServer({ storeFactory });
 
     test('POST /v1/users with {} creates a user with no identifiers and truthful empty fields', async () => {
       const res = await api('POST', '/v1/users', { body: {} });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { assertError, createApi, type Api, type ApiResponse } from '../helpers/api.js';
+import { type ApiResponse, assertError } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 import { NUMBERS, observe, stepsArb, USERS, type CodeModel, type Observed, type Step } from './second-factor-model.js';
 
@@ -53,14 +53,8 @@ interface Outcome {
 
 for (const storeFactory of storeFactories()) {
   describe(`second-factor rules hold under random sequences (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
     const clock = new TestClock();
-    before(async () => {
-      server = await startServer({ storeFactory, clock });
-      api = createApi(server);
-    });
-    after(() => server.close());
+    const { api } = useServer({ storeFactory, clock });
 
     /** One whole sequence on fresh users; the users are deleted after, which frees the shared numbers. */
     async function run(steps: readonly Step[]): Promise<void> {

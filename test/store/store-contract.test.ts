@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { createTestDatabase, testDatabaseUrl } from '../helpers/postgres.js';
+import { phoneNumberRow, userRow as sharedUserRow } from '../helpers/rows.js';
 import { pglite, storeFactories } from '../helpers/stores.js';
 
 /**
@@ -21,40 +22,15 @@ const NOW = 1_760_000_000_123; // past 2^32: a bigint that pg would hand back as
 let serial = 0;
 const nextId = (prefix: string): string => `${prefix}_${String(++serial).padStart(8, '0')}`;
 
-function userRow(id = nextId('user'), externalId: string | null = null): Insertable<UserTable> {
-  return {
-    id,
-    external_id: externalId,
-    first_name: null,
-    last_name: null,
-    public_metadata: '{}',
-    private_metadata: '{}',
-    unsafe_metadata: '{}',
-    mfa_enabled_at: null,
-    mfa_disabled_at: null,
-    created_at: NOW,
-    updated_at: NOW,
-  };
-}
+const userRow = (id = nextId('user'), externalId: string | null = null): Insertable<UserTable> => ({ ...sharedUserRow(id, NOW), external_id: externalId });
 
-function claimedNumber(userId: string, e164: string): Insertable<PhoneNumberTable> {
-  return {
-    id: nextId('idn'),
-    user_id: userId,
-    phone_number: e164,
-    reserved: 0,
-    claimed: 1,
-    is_primary: 0,
-    reserved_for_second_factor: 0,
-    default_second_factor: 0,
-    verification_strategy: 'admin',
-    verification_status: 'verified',
-    verification_attempts: null,
-    verification_expire_at: null,
-    created_at: NOW,
-    updated_at: NOW,
-  };
-}
+/** A number verified by an administrator: claimed. */
+const claimedNumber = (userId: string, e164: string): Insertable<PhoneNumberTable> => ({
+  ...phoneNumberRow(nextId('idn'), userId, e164, NOW),
+  claimed: 1,
+  verification_strategy: 'admin',
+  verification_status: 'verified',
+});
 
 /** Raises a real PostgreSQL error with the given SQLSTATE inside a transaction. */
 const raise = (db: Kysely<Database>, code: string) =>
