@@ -122,3 +122,19 @@ export function deriveFlags(numbers: readonly PhoneNumber[]): Map<string, Derive
     ]),
   );
 }
+
+/**
+ * Whether adding `added` to a user whose numbers already obey rules 4 and 5
+ * leaves every flag as it is, the new number's included (none set): it asks
+ * for no second factor, and it is unclaimed or the user already has a primary
+ * (which is claimed, so stays). A claimed number becomes primary only when the
+ * user has none, and then no other number is claimed either. When this holds,
+ * the user's other numbers need not be read to apply the rules.
+ */
+export function addingChangesNoFlags(
+  added: Pick<PhoneNumber, 'reserved' | 'verification' | 'isPrimary' | 'reservedForSecondFactor' | 'defaultSecondFactor'>,
+  userHasPrimary: boolean,
+): boolean {
+  const flagsUnset = !added.isPrimary && !added.reservedForSecondFactor && !added.defaultSecondFactor;
+  return flagsUnset && (userHasPrimary || !isClaimed(added));
+}

@@ -1,11 +1,12 @@
 import type { Transaction } from 'kysely';
 import { errors } from '../domain/errors.js';
-import { deriveFlags, isClaimed, type PhoneNumber } from '../domain/phone-number.js';
+import { addingChangesNoFlags, deriveFlags, isClaimed, type PhoneNumber } from '../domain/phone-number.js';
 import { deleteUserBackupCodes } from '../store/backup-code.repository.js';
 import type { Database, Flag, Store } from '../store/database.js';
 import {
   deleteUnclaimedCopies,
   findPhoneNumber,
+  hasPrimaryPhoneNumber,
   insertPhoneNumber,
   isClaimedByOther,
   listUserPhoneNumbers,
@@ -137,4 +138,24 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
 
   const numbers = stored.map((n) => (changed.includes(n) ? { ...n, ...flags.get(n.id)!, updatedAt: now } : n));
   return { numbers, secondFactorTurnedOn: isOn && !wasOn };
+}
+
+/**
+ * reconcileUser for one number just inserted by `saveNumber`. When the rules
+ * cannot change any flag (addingChangesNoFlags), only the user's `updated_at`
+ * moves, and the user's other numbers are not read: a claim then costs the
+ * same however many numbers the user holds.
+ */
+export async function reconcileAdded(
+  trx: Trx,
+  added: PhoneNumber,
+  now: number,
+  prefer: Preference = {},
+): Promise<{ readonly phoneNumber: PhoneNumber; readonly secondFactorTurnedOn: boolean }> {
+  if (prefer.primaryId === undefined && addingChangesNoFlags(added, await hasPrimaryPhoneNumber(trx, added.userId))) {
+    await touchUser(trx, added.userId, now);
+    return { phoneNumber: added, secondFactorTurnedOn: false };
+  }
+  const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, added.userId, now, prefer);
+  return { phoneNumber: numbers.find((n) => n.id === added.id)!, secondFactorTurnedOn };
 }

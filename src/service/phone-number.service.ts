@@ -2,9 +2,9 @@ import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { ADMIN_VERIFICATION, isClaimed, isVerified, newPhoneNumber, stateFor, type PhoneNumber } from '../domain/phone-number.js';
 import { deletePhoneNumberRow, findPhoneNumber } from '../store/phone-number.repository.js';
-import { findUser } from '../store/user.repository.js';
+import { userExists } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
-import { findPhoneNumberForChange, reconcileUser, saveNumber } from './ownership.js';
+import { findPhoneNumberForChange, reconcileAdded, reconcileUser, saveNumber } from './ownership.js';
 import { issueBackupCodesIfNone } from './second-factor.service.js';
 
 export interface CreatePhoneNumberInput {
@@ -66,17 +66,16 @@ export function createPhoneNumberService(ctx: ServiceContext) {
       checkRequest(stateFor(status), input);
       return store.transaction(async (trx) => {
         await store.lockUser(trx, input.userId);
-        const user = await findUser(trx, input.userId);
-        if (user === undefined) throw errors.notFound('User', 'user_id');
+        if (!(await userExists(trx, input.userId))) throw errors.notFound('User', 'user_id');
         const now = clock.now();
         const number = newPhoneNumber(
           { id: newId('idn'), userId: input.userId, phoneNumber: e164, now, reservedForSecondFactor: input.reservedForSecondFactor },
           status,
         );
         await saveNumber(store, trx, number, true);
-        const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, input.userId, now, input.primary === true ? { primaryId: number.id, user } : { user });
+        const { phoneNumber, secondFactorTurnedOn } = await reconcileAdded(trx, number, now, input.primary === true ? { primaryId: number.id } : {});
         const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, input.userId, now) : null;
-        return { phoneNumber: numbers.find((n) => n.id === number.id)!, backupCodes };
+        return { phoneNumber, backupCodes };
       });
     },
 

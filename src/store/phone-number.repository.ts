@@ -83,6 +83,16 @@ export async function listUserPhoneNumbers(db: Executor, userId: string): Promis
   return (await byUser(db, { userId })).rows.map(toPhoneNumber);
 }
 
+// Served by the partial unique index phone_numbers_one_primary.
+const primaryOf = compiledOnce((db, $: Param<{ userId: string }>) =>
+  db.selectFrom('phone_numbers').select('id').where('user_id', '=', $('userId')).where('is_primary', '=', sql.lit(1)),
+);
+
+/** Whether the user has a primary number. */
+export async function hasPrimaryPhoneNumber(db: Executor, userId: string): Promise<boolean> {
+  return (await primaryOf(db, { userId })).rows.length > 0;
+}
+
 /** Several users' numbers, oldest first, grouped by user. */
 export async function listPhoneNumbersOfUsers(db: Executor, userIds: readonly string[]): Promise<Map<string, PhoneNumber[]>> {
   const byUser = new Map<string, PhoneNumber[]>(userIds.map((id) => [id, []]));

@@ -64,6 +64,13 @@ export async function findUser(db: Executor, id: string): Promise<User | undefin
   return row === undefined ? undefined : toUser(row);
 }
 
+// Compiled once: every number added checks its user is there, and needs nothing else of it.
+const idOf = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('users').select('id').where('id', '=', $('id')));
+
+export async function userExists(db: Executor, id: string): Promise<boolean> {
+  return (await idOf(db, { id })).rows.length > 0;
+}
+
 export async function insertUser(db: Executor, user: User): Promise<void> {
   await db.insertInto('users').values(userRow(user)).execute();
 }

@@ -33,6 +33,25 @@ for (const storeFactory of storeFactories()) {
       assert.equal((await getUser(user.id)).primary_phone_number_id, res.body.id);
     });
 
+    test('a number added beside a primary changes no other number, answers as stored, and moves the user updated_at', async () => {
+      const user = await newUser({ phone_number: ['+14155550131'] });
+      const before = await getUser(user.id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      for (const [phone_number, verified] of [['+14155550132', true], ['+14155550133', false]] as const) {
+        const res = await api('POST', '/v1/phone_numbers', { body: { user_id: user.id, phone_number, verified } });
+        assert.equal(res.status, 200);
+        assert.deepEqual(res.body, (await api('GET', `/v1/phone_numbers/${res.body.id}`)).body);
+      }
+      const after = await getUser(user.id);
+      assert.equal(after.primary_phone_number_id, before.primary_phone_number_id);
+      assert.deepEqual(after.phone_numbers[0], before.phone_numbers[0]);
+      assert.deepEqual(
+        after.phone_numbers.map((n: any) => n.phone_number),
+        ['+14155550131', '+14155550132', '+14155550133'],
+      );
+      assert.ok(after.updated_at > before.updated_at, 'the user changed: it holds more numbers');
+    });
+
     test('rejects impossible numbers and numbers without a country code, naming phone_number', async () => {
       const user = await newUser();
       for (const phone_number of ['4155550101', '+1415', '+999123456', '+1 415 CALL NOW', '+١٤١٥٥٥٥٠١٠١', '', '+'.padEnd(100, '1')]) {

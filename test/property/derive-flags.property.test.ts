@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { deriveFlags, isClaimed, isVerified, type PhoneNumber, type Verification } from '../../src/domain/phone-number.js';
+import {
+  addingChangesNoFlags,
+  deriveFlags,
+  isClaimed,
+  isVerified,
+  newPhoneNumber,
+  type IdentificationStatus,
+  type PhoneNumber,
+  type Verification,
+} from '../../src/domain/phone-number.js';
 
 /**
  * Rules 4 and 5 as the pure function applies them, over many more cases than
@@ -101,5 +110,45 @@ describe('deriveFlags (rules 4 and 5) over random numbers and changes', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  test('addingChangesNoFlags: adding a number to a settled user changes no flag exactly when it says so, a second-factor request aside', () => {
+    const seen = { unchanged: 0, changed: 0 };
+    fc.assert(
+      fc.property(
+        numbersArb,
+        fc.record({
+          status: fc.constantFrom<IdentificationStatus>('verified', 'reserved', 'unverified'),
+          reservedForSecondFactor: fc.boolean(),
+          // Any age: a clock stepped back can make the new number the oldest.
+          createdAt: fc.integer({ min: 0, max: 4 }),
+        }),
+        (numbers, input) => {
+          const settled = settle(numbers.map((n) => ({ ...n, reservedForSecondFactor: n.reservedForSecondFactor && isVerified(n.verification) })));
+          const added = newPhoneNumber(
+            { id: 'idn_new', userId: 'user_1', phoneNumber: '+14155552699', now: input.createdAt, reservedForSecondFactor: input.reservedForSecondFactor },
+            input.status,
+          );
+          const after = settle([...settled, added]);
+          const unchanged = after.every((n) => {
+            const was = n.id === added.id ? added : settled.find((b) => b.id === n.id)!;
+            return (
+              n.isPrimary === was.isPrimary &&
+              n.reservedForSecondFactor === was.reservedForSecondFactor &&
+              n.defaultSecondFactor === was.defaultSecondFactor
+            );
+          });
+          seen[unchanged ? 'unchanged' : 'changed']++;
+          const answer = addingChangesNoFlags(added, settled.some((n) => n.isPrimary));
+          if (answer) assert.ok(unchanged, 'a yes is always right');
+          // A no is always right too, but for a number asking for a second
+          // factor: the rules then decide it (default or not), so they run.
+          else assert.ok(!unchanged || added.reservedForSecondFactor, 'a no only where a flag changes or one is asked for');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Both answers were exercised, many times each.
+    assert.ok(seen.unchanged > 300 && seen.changed > 300, JSON.stringify(seen));
   });
 });
