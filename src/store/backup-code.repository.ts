@@ -1,4 +1,3 @@
-import { compiledOnce, type Param } from './compiled-query.js';
 import type { Executor } from './database.js';
 
 /** Stores one user's new codes, as keyed hashes only. */
@@ -38,10 +37,8 @@ export async function consumeBackupCode(db: Executor, userId: string, codeHash: 
   return result.numDeletedRows === 1n;
 }
 
-// Compiled once: every phone-number mutation that leaves MFA off runs it (see compiled-query.ts).
-const deleteOfUser = compiledOnce((db, $: Param<{ userId: string }>) => db.deleteFrom('backup_codes').where('user_id', '=', $('userId')));
-
 /** Removes all of a user's codes; returns how many there were. */
 export async function deleteUserBackupCodes(db: Executor, userId: string): Promise<number> {
-  return Number((await deleteOfUser(db, { userId })).numAffectedRows ?? 0n);
+  const result = await db.deleteFrom('backup_codes').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,10 +1,9 @@
 import type SqliteDatabase from 'better-sqlite3';
 import {
-  CompiledQuery,
+  type CompiledQuery,
   SqliteDialect,
   type DatabaseConnection,
   type Driver,
-  type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
@@ -233,18 +232,6 @@ export class BetterSqliteDriver implements Driver {
     }
   }
 
-  async savepoint(connection: DatabaseConnection, name: string, _compileQuery: QueryCompiler['compileQuery']): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdentifier(name)}`));
-  }
-
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, _compileQuery: QueryCompiler['compileQuery']): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`rollback to ${quoteIdentifier(name)}`));
-  }
-
-  async releaseSavepoint(connection: DatabaseConnection, name: string, _compileQuery: QueryCompiler['compileQuery']): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`release ${quoteIdentifier(name)}`));
-  }
-
   async destroy(): Promise<void> {
     this.commitBatch();
     this.#handle.close();
@@ -266,8 +253,6 @@ export class SqliteBatchLostError extends Error {
     this.name = 'SqliteBatchLostError';
   }
 }
-
-const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 class BetterSqliteConnection implements DatabaseConnection {
   readonly #handle: SqliteDatabase.Database;

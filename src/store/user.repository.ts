@@ -56,7 +56,7 @@ export interface UserPage {
   readonly after?: User;
 }
 
-// Compiled once: every phone-number mutation reads its user (see compiled-query.ts).
+// Compiled once: GET /v1/users/{id} and every change that applies rules 4–6 read the user (see compiled-query.ts).
 const byId = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('users').selectAll().where('id', '=', $('id')));
 
 export async function findUser(db: Executor, id: string): Promise<User | undefined> {
