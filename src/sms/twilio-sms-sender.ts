@@ -1,4 +1,4 @@
-import { classifyHttpStatus, networkReason, providerText, withoutCode, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
+import { classifyHttpStatus, networkReason, providerText, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
 
 /** The sender is either a number (or alphanumeric sender id) or a Messaging Service. */
 export type TwilioFrom = { readonly from: string } | { readonly messagingServiceSid: string };
@@ -55,11 +55,11 @@ export function createTwilioSmsSender(options: TwilioSmsSenderOptions): SmsSende
           return typeof sid === 'string' ? { status, providerMessageId: sid } : { status };
         }
         const error = parseJson(text) as TwilioError | undefined;
-        const detail = error?.code !== undefined ? `Twilio error ${error.code}${error.message ? `: ${providerText(String(error.message), message)}` : ''}` : `Twilio answered ${response.status}`;
         // Twilio's message may quote the request, Body and code included.
-        return { status, reason: withoutCode(detail, message.code) };
+        const detail = error?.code !== undefined ? `Twilio error ${error.code}${error.message ? `: ${providerText(String(error.message), message)}` : ''}` : `Twilio answered ${response.status}`;
+        return { status, reason: detail };
       } catch (error) {
-        return { status: 'transient', reason: withoutCode(networkReason(error), message.code) };
+        return { status: 'transient', reason: networkReason(error) };
       }
     },
   };

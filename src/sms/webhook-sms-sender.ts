@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../domain/ports.js';
-import { classifyHttpStatus, networkReason, providerText, withoutCode, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
+import { classifyHttpStatus, networkReason, providerText, type OutgoingSms, type SendResult, type SmsSender } from './sms-sender.js';
 
 export interface WebhookSmsSenderOptions {
   /** SMS_WEBHOOK_URL: where each message is POSTed. */
@@ -59,9 +59,9 @@ export function createWebhookSmsSender(options: WebhookSmsSenderOptions): SmsSen
         if (status === 'delivered') return { status };
         // A receiver may echo the request, code included: masked before the text is cut, so no part of the code survives the cut.
         const text = providerText(answer, message).trim().slice(0, 200);
-        return { status, reason: withoutCode(`the webhook answered ${response.status}${text === '' ? '' : `: ${text}`}`, message.code) };
+        return { status, reason: `the webhook answered ${response.status}${text === '' ? '' : `: ${text}`}` };
       } catch (error) {
-        return { status: 'transient', reason: withoutCode(networkReason(error), message.code) };
+        return { status: 'transient', reason: networkReason(error) };
       }
     },
   };
