@@ -80,7 +80,9 @@ export function toCallsignError(
   if (status !== undefined && status >= 400 && status < 500) {
     return errors.requestInvalid(status, fastifyError.message ?? 'The request is invalid.');
   }
-  if (databaseUnavailable(error)) return errors.unavailable('The database did not answer. Retry shortly.');
+  if (databaseUnavailable(error)) {
+    return errors.unavailable('The database could not serve the request (unreachable, locked, out of space, or failing to write). Retry later; a change answered so may or may not have been kept.');
+  }
   return errors.internal();
 }
 

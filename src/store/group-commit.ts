@@ -14,9 +14,21 @@ const syncFd = promisify(fdatasync);
  * concurrent writes share each sync and requests keep being served during it.
  */
 export interface GroupCommit {
-  /** Resolves once everything committed before the call is on disk. */
+  /** Resolves once everything committed before the call is on disk; rejects with a `WalSyncError` if the sync failed. */
   flush(): Promise<void>;
   close(): void;
+}
+
+/**
+ * A sync of the WAL failed (EIO, ENOSPC, …): the writes it covered are
+ * committed but not known to be on disk. The store answers them 503.
+ */
+export class WalSyncError extends Error {
+  readonly code = 'CALLSIGN_WAL_SYNC_FAILED';
+  constructor(cause: unknown) {
+    super(`the SQLite WAL could not be synced to disk${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
+    this.name = 'WalSyncError';
+  }
 }
 
 /** Syncs a file's data to disk; injectable so tests can count and pace the syncs. */
@@ -28,10 +40,14 @@ export function createGroupCommit(walPath: string, sync: SyncFile = syncFd): Gro
   let queued: Promise<void> | undefined;
 
   const syncOnce = async (): Promise<void> => {
-    // The WAL exists from the first write on and stays until the last
-    // connection closes; fsync through any descriptor flushes the file.
-    fd ??= openSync(walPath, 'r');
-    await sync(fd);
+    try {
+      // The WAL exists from the first write on and stays until the last
+      // connection closes; fsync through any descriptor flushes the file.
+      fd ??= openSync(walPath, 'r');
+      await sync(fd);
+    } catch (error) {
+      throw new WalSyncError(error);
+    }
   };
 
   const flush = (): Promise<void> => {

@@ -5,10 +5,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 
 const { path, intervalMs } = workerData as { path: string; intervalMs: number };
-const db = new SqliteDatabase(path);
-db.pragma('busy_timeout = 1000');
-// This connection writes nothing; it must never checkpoint on its own schedule either.
-db.pragma('wal_autocheckpoint = 0');
+/** Opens this worker's connection; its errors leave as plain Errors, which cross to the main thread whole (a SqliteError arrives as its code alone). */
+function open(): SqliteDatabase.Database {
+  try {
+    const connection = new SqliteDatabase(path);
+    connection.pragma('busy_timeout = 1000');
+    // This connection writes nothing; it must never checkpoint on its own schedule either.
+    connection.pragma('wal_autocheckpoint = 0');
+    return connection;
+  } catch (error) {
+    throw new Error(`the checkpoint worker could not open ${path}: ${(error as Error).message}`);
+  }
+}
+
+const db = open();
 
 const timer = setInterval(() => {
   try {

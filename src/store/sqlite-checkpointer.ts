@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -14,14 +13,24 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(path: string, intervalMs = 100): Checkpointer {
+/**
+ * Starts the worker. Should it fail (it cannot open the file, say), `onFailure`
+ * is told, so the store can give checkpoints back to its COMMITs; the error
+ * never ends the process.
+ */
+export function startCheckpointer(path: string, onFailure: (error: Error) => void, intervalMs = 100): Checkpointer {
   const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { path, intervalMs } });
+  worker.on('error', onFailure);
+  // Listened for from the start: a worker that failed has exited before stop() is called.
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   // Never keep the process alive on its own.
   worker.unref();
   return {
     async stop() {
+      // Waited for now: the process must not end halfway through closing it.
+      worker.ref();
       worker.postMessage('stop');
-      await Promise.race([once(worker, 'message'), once(worker, 'exit')]);
+      await Promise.race([new Promise((resolve) => worker.once('message', resolve)), exited]);
       await worker.terminate();
     },
   };

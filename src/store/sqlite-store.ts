@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
-import { createGroupCommit, type SyncFile } from './group-commit.js';
+import { createGroupCommit, WalSyncError, type SyncFile } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import { createRowCache } from './row-cache.js';
@@ -14,8 +14,9 @@ import { BetterSqliteDialect, SqliteBatchLostError, type Batch } from './sqlite-
 /** Phone numbers kept in memory for reads by id (about 300 bytes each). */
 const PHONE_NUMBER_CACHE_ROWS = 50_000;
 
-/** WAL pages after which a COMMIT checkpoints by itself, should the checkpoint worker fall behind (SQLite's default is 1000). */
+/** WAL pages after which a COMMIT checkpoints by itself, should the checkpoint worker fall behind (SQLite's default is 1000, used again should the worker fail). */
 const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1000;
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
@@ -104,7 +105,10 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
   if (options.path !== ':memory:') {
     // Checkpoints happen in a worker; the COMMIT-time checkpoint is only a backstop (see sqlite-checkpointer.ts).
     handle.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-    checkpointer = startCheckpointer(options.path);
+    // Without the worker, COMMITs checkpoint at SQLite's own threshold again.
+    checkpointer = startCheckpointer(options.path, () => {
+      if (handle.open) handle.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
+    });
   }
 
   return {
@@ -128,7 +132,9 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
     lockUser: async () => {},
     lockPhoneNumber: async () => {},
     unavailable: (error) =>
-      error instanceof SqliteBatchLostError || (error instanceof SqliteDatabase.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(error.code)),
+      error instanceof SqliteBatchLostError ||
+      error instanceof WalSyncError ||
+      (error instanceof SqliteDatabase.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(error.code)),
     uniqueViolation: (error) =>
       error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
     ping: async () => {

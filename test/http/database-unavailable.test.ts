@@ -39,6 +39,34 @@ describe('database unavailable', () => {
     assert.equal((await api('GET', '/v1/users/count')).body.total_count, 1, 'the refused write left nothing behind');
   });
 
+  test('a write whose WAL sync fails answers 503 service_unavailable, not 500', async () => {
+    const syncDir = mkdtempSync(join(tmpdir(), 'callsign-sync-'));
+    let failSync = true;
+    const failing = await startServer({
+      storeFactory: {
+        name: 'sqlite-failing-sync',
+        open: () =>
+          openSqliteStore({
+            path: join(syncDir, 'db.sqlite'),
+            syncFile: async () => {
+              if (failSync) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+            },
+          }),
+      },
+    });
+    try {
+      const failingApi = createApi(failing);
+      const res = await failingApi('POST', '/v1/users', { body: { first_name: 'Unsynced' } });
+      assertError(res, 503, 'service_unavailable');
+      assert.match(res.body.errors[0].long_message, /may or may not have been kept/);
+      failSync = false;
+      assert.equal((await failingApi('POST', '/v1/users', { body: { first_name: 'Synced' } })).status, 200);
+    } finally {
+      await failing.close();
+      rmSync(syncDir, { recursive: true, force: true });
+    }
+  });
+
   for (const factory of storeFactories()) {
     test(`${factory.name}: which errors mean "unavailable", and how they are answered`, async () => {
       const store = await factory.open();

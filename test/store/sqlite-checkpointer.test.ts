@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
+import { startCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 
 const userRow = (i: number) => ({
@@ -56,6 +57,27 @@ test('closing the store stops the worker and leaves a complete database', async 
     assert.equal(row?.id, 'user_00000001');
   } finally {
     await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker that fails is reported, never ends the process, and still stops', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callsign-ckpt-'));
+  let reportFailure!: (error: Error) => void;
+  // The worker keeps no event loop alive (it is unref'd); this timer does, and bounds the wait.
+  let timer: NodeJS.Timeout | undefined;
+  const failed = new Promise<Error>((resolve, reject) => {
+    reportFailure = resolve;
+    timer = setTimeout(() => reject(new Error('the failure was never reported')), 10_000);
+  });
+  // A folder is no database file: the worker's connection cannot open it.
+  const checkpointer = startCheckpointer(dir, (error) => reportFailure(error), 10);
+  try {
+    const error = await failed;
+    assert.match(error.message, /unable to open database file/);
+  } finally {
+    clearTimeout(timer);
+    await checkpointer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
