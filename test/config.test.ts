@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.js';
-
-const refused = (env: NodeJS.ProcessEnv, message: RegExp): void =>
-  assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+import { loadConfig } from '../src/config.js';
+import { refused } from './helpers/config.js';
 
 test('secret keys: comma-separated for rotation, trimmed; each must be printable ASCII, as HTTP headers carry it', () => {
   assert.deepEqual(loadConfig({ CALLSIGN_SECRET_KEY: ' sk_test_one , sk_test_two ' }).secretKeys, ['sk_test_one', 'sk_test_two']);

@@ -1,5 +1,7 @@
 import type { Insertable } from 'kysely';
+import { newPhoneNumber, type IdentificationStatus } from '../../src/domain/phone-number.js';
 import type { PhoneNumberTable, UserTable } from '../../src/store/database.js';
+import { toRow } from '../../src/store/phone-number.repository.js';
 
 /** A users row with nothing set but its id and times, for store-level tests. */
 export const userRow = (id: string, at = 1): Insertable<UserTable> => ({
@@ -16,20 +18,6 @@ export const userRow = (id: string, at = 1): Insertable<UserTable> => ({
   updated_at: at,
 });
 
-/** An unverified, unflagged phone_numbers row. */
-export const phoneNumberRow = (id: string, userId: string, e164: string, at = 1): Insertable<PhoneNumberTable> => ({
-  id,
-  user_id: userId,
-  phone_number: e164,
-  reserved: 0,
-  claimed: 0,
-  is_primary: 0,
-  reserved_for_second_factor: 0,
-  default_second_factor: 0,
-  verification_strategy: null,
-  verification_status: null,
-  verification_attempts: null,
-  verification_expire_at: null,
-  created_at: at,
-  updated_at: at,
-});
+/** A phone_numbers row as the service first stores a number: unflagged, unverified unless `status` says otherwise. */
+export const phoneNumberRow = (id: string, userId: string, e164: string, at = 1, status: IdentificationStatus = 'unverified'): Insertable<PhoneNumberTable> =>
+  toRow(newPhoneNumber({ id, userId, phoneNumber: e164, now: at }, status));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type ApiResponse, assertError } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';

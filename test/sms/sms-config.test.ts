@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createSmsSender } from '../../src/server.js';
+import { refused } from '../helpers/config.js';
 import { TWILIO_SID } from './fake-provider.js';
 
 const production = {
@@ -14,7 +15,6 @@ const production = {
 const webhook = { SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: 'https://gateway.example/sms', SMS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` };
 const twilio = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM_NUMBER: '+15005550006' };
 
-const refused = (env: NodeJS.ProcessEnv, message: RegExp): void => assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
 
 describe('SMS settings', () => {
   test('development defaults: the log provider, test mode on, the inbox served, the documented limits', () => {

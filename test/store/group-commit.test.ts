@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { createGroupCommit } from '../../src/store/group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { countUsers } from '../../src/store/user.repository.js';
 import { userRow } from '../helpers/rows.js';
 
 /** A sync that takes until the test releases it, recording when each began. */
@@ -75,7 +76,6 @@ test('a failed sync fails the flushes that waited on it, and the next flush sync
   }
 });
 
-
 /**
  * A SyncFile that notes, when each sync starts, which users are committed
  * (read through a second connection, which sees committed rows only), and
@@ -97,11 +97,25 @@ function observingSync(path: string) {
   };
 }
 
-test('under FULL durability each transaction resolves only after a sync that started after its commit', async () => {
+/** A store on a new file whose syncs `observed` records; `close` removes it all. */
+async function openObserved(synchronous: 'FULL' | 'NORMAL') {
   const dir = mkdtempSync(join(tmpdir(), 'callsign-gc-'));
   const path = join(dir, 'db.sqlite');
   const observed = observingSync(path);
-  const store = await openSqliteStore({ path, synchronous: 'FULL', syncFile: observed.sync });
+  const store = await openSqliteStore({ path, synchronous, syncFile: observed.sync });
+  return {
+    store,
+    observed,
+    close: async () => {
+      await store.close();
+      observed.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('under FULL durability each transaction resolves only after a sync that started after its commit', async () => {
+  const { store, observed, close } = await openObserved('FULL');
   try {
     const covered: boolean[] = [];
     // Forty writes in waves, so later commits land while earlier syncs run.
@@ -121,20 +135,14 @@ test('under FULL durability each transaction resolves only after a sync that sta
     assert.deepEqual(covered, Array.from({ length: 40 }, () => true), 'every acknowledged write was synced after its commit');
     assert.ok(observed.syncs.length >= 2, 'the writes needed more than one sync');
     assert.ok(observed.syncs.length < 40, `concurrent commits shared syncs (${observed.syncs.length} for 40)`);
-    const count = await store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(count.n), 40);
+    assert.equal(await countUsers(store.db, {}), 40);
   } finally {
-    await store.close();
-    observed.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 
 test('under NORMAL durability transactions wait for no sync', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'callsign-gc-'));
-  const path = join(dir, 'db.sqlite');
-  const observed = observingSync(path);
-  const store = await openSqliteStore({ path, synchronous: 'NORMAL', syncFile: observed.sync });
+  const { store, observed, close } = await openObserved('NORMAL');
   try {
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -144,11 +152,8 @@ test('under NORMAL durability transactions wait for no sync', async () => {
       ),
     );
     assert.equal(observed.syncs.length, 0);
-    const count = await store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(count.n), 10);
+    assert.equal(await countUsers(store.db, {}), 10);
   } finally {
-    await store.close();
-    observed.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });

@@ -6,19 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { startCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { countUsers } from '../../src/store/user.repository.js';
+import { userRow } from '../helpers/rows.js';
 
-const userRow = (i: number) => ({
-  id: `user_${String(i).padStart(8, '0')}`,
+/** A user row padded with metadata, so that a few hundred of them fill thousands of WAL pages. */
+const bulkyUser = (i: number) => ({
+  ...userRow(`user_${String(i).padStart(8, '0')}`, i),
   external_id: `ext-${'x'.repeat(200)}-${i}`,
-  first_name: null,
-  last_name: null,
   public_metadata: JSON.stringify({ pad: 'y'.repeat(300) }),
-  private_metadata: '{}',
-  unsafe_metadata: '{}',
-  mfa_enabled_at: null,
-  mfa_disabled_at: null,
-  created_at: i,
-  updated_at: i,
 });
 
 test('the WAL is checkpointed into the database file by the worker, not by COMMITs', async () => {
@@ -29,7 +24,7 @@ test('the WAL is checkpointed into the database file by the worker, not by COMMI
     const before = statSync(path).size;
     // A few thousand WAL frames: below the COMMIT-time backstop (10 000), so only the worker can move them.
     for (let i = 0; i < 600; i++) {
-      await store.transaction((trx) => trx.insertInto('users').values(userRow(i)).execute());
+      await store.transaction((trx) => trx.insertInto('users').values(bulkyUser(i)).execute());
     }
     let grown = false;
     for (let wait = 0; wait < 50 && !grown; wait++) {
@@ -37,8 +32,7 @@ test('the WAL is checkpointed into the database file by the worker, not by COMMI
       grown = statSync(path).size > before + 250_000;
     }
     assert.ok(grown, `the database file should have received the WAL's pages (was ${before}, now ${statSync(path).size} bytes)`);
-    const count = await store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(count.n), 600);
+    assert.equal(await countUsers(store.db, {}), 600);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -49,7 +43,7 @@ test('closing the store stops the worker and leaves a complete database', async 
   const dir = mkdtempSync(join(tmpdir(), 'callsign-ckpt-'));
   const path = join(dir, 'db.sqlite');
   const first = await openSqliteStore({ path });
-  await first.transaction((trx) => trx.insertInto('users').values(userRow(1)).execute());
+  await first.transaction((trx) => trx.insertInto('users').values(bulkyUser(1)).execute());
   await first.close();
   const again = await openSqliteStore({ path });
   try {

@@ -29,7 +29,16 @@ async function open(): Promise<{ store: Store; committed: () => string[]; close:
 }
 
 const insertUser = (store: Store, id: string) => store.transaction((trx) => trx.insertInto('users').values(userRow(id)).execute());
-const ids = (n: number, prefix = 'user_'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+/** Lets the database grow by two pages only, as on a full disk; returns what lifts the cap. */
+async function capGrowth(store: Store): Promise<() => Promise<void>> {
+  const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(store.db)).rows[0]!.page_count);
+  await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(store.db);
+  return async () => {
+    await sql.raw('pragma max_page_count = 1073741823').execute(store.db);
+  };
+}
+
+const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `user_${String(i).padStart(2, '0')}`);
 
 test('transactions started together commit together, and none is acknowledged before its commit', async () => {
   const { store, committed, close } = await open();
@@ -97,11 +106,11 @@ test('a plain query never sees a transaction that is not committed: the batch co
 test('when SQLite loses a whole batch, every transaction in it fails: acknowledged means kept, and the store goes on', async () => {
   const { store, committed, close } = await open();
   try {
-    const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(store.db)).rows[0]!.page_count);
-    await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(store.db);
+    const uncap = await capGrowth(store);
     const big = 'x'.repeat(64 * 1024);
+    const users = ids(6);
     const outcomes = await Promise.allSettled(
-      ids(6).map((id, i) =>
+      users.map((id, i) =>
         store.transaction((trx) => trx.insertInto('users').values({ ...userRow(id), public_metadata: i === 3 ? JSON.stringify({ big }) : '{}' }).execute()),
       ),
     );
@@ -109,10 +118,10 @@ test('when SQLite loses a whole batch, every transaction in it fails: acknowledg
     assert.ok(store.unavailable((outcomes[3] as PromiseRejectedResult).reason), 'and is answered 503, the disk being full');
     const kept = committed();
     for (const [i, outcome] of outcomes.entries()) {
-      assert.equal(kept.includes(ids(6)[i]!), outcome.status === 'fulfilled', `user ${i}: acknowledged if and only if kept`);
+      assert.equal(kept.includes(users[i]!), outcome.status === 'fulfilled', `user ${i}: acknowledged if and only if kept`);
       if (outcome.status === 'rejected') assert.ok(store.unavailable(outcome.reason), `user ${i}: ${String(outcome.reason)}`);
     }
-    await sql.raw('pragma max_page_count = 1073741823').execute(store.db);
+    await uncap();
     await insertUser(store, 'user_after');
     assert.ok(committed().includes('user_after'));
   } finally {
@@ -131,7 +140,7 @@ function failOnce(failOn: RegExp): () => void {
   SqliteDatabase.prototype.exec = function (this: SqliteDatabase.Database, text: string) {
     if (armed && failOn.test(text)) {
       armed = false;
-      throw Object.assign(new SqliteDatabase.SqliteError(`injected failure of ${text}`, 'SQLITE_IOERR'), {});
+      throw new SqliteDatabase.SqliteError(`injected failure of ${text}`, 'SQLITE_IOERR');
     }
     return exec.call(this, text);
   };
@@ -143,8 +152,7 @@ function failOnce(failOn: RegExp): () => void {
 test('a transaction that catches the error that lost its batch cannot go on writing outside it', async () => {
   const { store, committed, close } = await open();
   try {
-    const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(store.db)).rows[0]!.page_count);
-    await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(store.db);
+    const uncap = await capGrowth(store);
     const big = JSON.stringify({ big: 'x'.repeat(64 * 1024) });
     const outcomes = await Promise.allSettled([
       insertUser(store, 'user_before'),
@@ -157,7 +165,7 @@ test('a transaction that catches the error that lost its batch cannot go on writ
         await trx.insertInto('users').values(userRow('user_after')).execute();
       }),
     ]);
-    await sql.raw('pragma max_page_count = 1073741823').execute(store.db);
+    await uncap();
     const kept = committed();
     assert.ok(!kept.includes('user_after'), 'nothing is written outside a transaction');
     for (const [i, id] of ['user_before', 'user_big'].entries()) {
@@ -181,8 +189,9 @@ for (const [what, failOn] of [
     try {
       await insertUser(store, 'user_earlier');
       const restore = failOnce(failOn);
+      const users = ids(4);
       const outcomes = await Promise.allSettled(
-        ids(4).map((id, i) =>
+        users.map((id, i) =>
           store.transaction(async (trx) => {
             await trx.insertInto('users').values(userRow(id)).execute();
             if (i === 1) throw new Error('refused');
@@ -192,7 +201,7 @@ for (const [what, failOn] of [
       const kept = committed();
       assert.ok(!kept.includes('user_01'), 'the transaction that threw is never kept');
       for (const [i, outcome] of outcomes.entries()) {
-        assert.equal(kept.includes(ids(4)[i]!), outcome.status === 'fulfilled', `user ${i}: acknowledged if and only if kept`);
+        assert.equal(kept.includes(users[i]!), outcome.status === 'fulfilled', `user ${i}: acknowledged if and only if kept`);
         if (outcome.status === 'rejected' && i !== 1) assert.ok(store.unavailable(outcome.reason), `user ${i} answered 503: ${String(outcome.reason)}`);
       }
       assert.ok(outcomes.some((o, i) => i !== 1 && o.status === 'rejected'), 'the failure reached the batch');

@@ -25,12 +25,7 @@ const nextId = (prefix: string): string => `${prefix}_${String(++serial).padStar
 const userRow = (id = nextId('user'), externalId: string | null = null): Insertable<UserTable> => ({ ...sharedUserRow(id, NOW), external_id: externalId });
 
 /** A number verified by an administrator: claimed. */
-const claimedNumber = (userId: string, e164: string): Insertable<PhoneNumberTable> => ({
-  ...phoneNumberRow(nextId('idn'), userId, e164, NOW),
-  claimed: 1,
-  verification_strategy: 'admin',
-  verification_status: 'verified',
-});
+const claimedNumber = (userId: string, e164: string): Insertable<PhoneNumberTable> => phoneNumberRow(nextId('idn'), userId, e164, NOW, 'verified');
 
 /** Raises a real PostgreSQL error with the given SQLSTATE inside a transaction. */
 const raise = (db: Kysely<Database>, code: string) =>
