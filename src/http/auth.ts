@@ -19,8 +19,8 @@ declare module 'fastify' {
  * Bearer secret-key authentication. Every configured key is compared with
  * the presented token, byte for byte in constant time (timingSafeEqual over
  * the key's length, the token copied into a buffer of that length), so
- * neither a key's content, its length nor its position among the keys leaks
- * through timing. Several keys allow rotation. The key id (the first 8 hex
+ * neither a key's content nor its position among the keys leaks through
+ * timing, and its length only through the nanoseconds of that copy. Several keys allow rotation. The key id (the first 8 hex
  * digits of a key's SHA-256) is worked out once per key, not per request.
  */
 export function createAuthHook(secretKeys: readonly string[]) {
