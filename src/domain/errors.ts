@@ -10,7 +10,7 @@ export class CallsignError extends Error {
     message: string,
     readonly longMessage: string,
     readonly paramName?: string,
-    /** Seconds the client should wait before retrying (429 only). */
+    /** Seconds the client should wait before retrying (429 and 503). */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
@@ -60,6 +60,17 @@ export const errors = {
   /** A request the HTTP layer could not take at all (a bad URL, bytes that are not HTTP). */
   requestInvalid: (status: number, longMessage: string): CallsignError =>
     new CallsignError('request_invalid', status, 'Request invalid', longMessage),
+  /** The client did not send the whole request (headers, then body) within the server's timeouts. */
+  requestTimeout: (): CallsignError =>
+    new CallsignError('request_timeout', 408, 'Request timeout', 'The request was not received in time: send the headers and the whole body without pausing. The connection is closed.'),
+  /** The request line and headers together exceed what the server reads (16 KiB): usually an over-long URL. */
+  requestHeadersTooLarge: (): CallsignError =>
+    new CallsignError(
+      'request_header_fields_too_large',
+      431,
+      'Request headers too large',
+      'The request line and headers must be at most 16 KiB together; send long filters in fewer, shorter parameters.',
+    ),
   requestBodyTooLarge: (limitBytes: number): CallsignError =>
     new CallsignError('request_body_too_large', 413, 'Request body too large', `The request body must be at most ${limitBytes} bytes.`),
   verificationAlreadyVerified: (): CallsignError =>
@@ -77,8 +88,9 @@ export const errors = {
     new CallsignError('form_code_incorrect', 422, 'Incorrect code', 'The code is incorrect or has already been used.', param),
   tooManyRequests: (retryAfterSeconds: number, longMessage: string): CallsignError =>
     new CallsignError('too_many_requests', 429, 'Too many requests', longMessage, undefined, retryAfterSeconds),
-  unavailable: (longMessage: string): CallsignError =>
-    new CallsignError('service_unavailable', 503, 'Service unavailable', longMessage),
+  /** Every 503 says when to retry: the condition (a database away, a full disk) is expected to pass. */
+  unavailable: (longMessage: string, retryAfterSeconds = 1): CallsignError =>
+    new CallsignError('service_unavailable', 503, 'Service unavailable', longMessage, undefined, retryAfterSeconds),
   /** A transaction kept meeting concurrent conflicting changes (serialization failures or deadlocks) and was given up on. */
   databaseBusy: (attempts: number): CallsignError =>
     new CallsignError(

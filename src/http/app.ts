@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { errors } from '../domain/errors.js';
 import { createIdGenerator } from '../domain/id.js';
@@ -47,7 +48,27 @@ export interface AppOptions {
   readonly smsRetry?: Partial<RetryPolicy>;
   /** Serve the development inbox, GET /v1/dev/sms_messages (development or test mode only). @default false */
   readonly devInbox?: boolean;
+  /** How long a client may take to send a request, and keep an idle connection. @default DEFAULT_HTTP_TIMEOUTS */
+  readonly timeouts?: Partial<HttpTimeouts>;
 }
+
+/** Limits on how long a connection may hold the server without sending a whole request. */
+export interface HttpTimeouts {
+  /** From a connection's first byte (or the end of its previous request) to the end of the request's headers (HTTP_HEADERS_TIMEOUT_MS). */
+  readonly headersMs: number;
+  /** From the first byte to the end of the body (HTTP_REQUEST_TIMEOUT_MS); a stalled body is answered 408. */
+  readonly requestMs: number;
+  /** How long an idle keep-alive connection stays open between requests (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  readonly keepAliveMs: number;
+}
+
+/**
+ * Headers: 10 s, whole request: 30 s (bodies are at most 1 MiB). Keep-alive:
+ * 72 s, longer than the 60 s idle timeout of common load balancers, so the
+ * balancer, not Callsign, closes an idle connection and never sends on one
+ * Callsign just closed.
+ */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000 };
 
 export const systemClock: Clock = { now: () => Date.now() };
 /** Random bytes drawn from node:crypto this many at a time. */
@@ -84,6 +105,22 @@ function createTraceIds(): () => string {
   return () => prefix + (counter++ % 2 ** 48).toString(16).padStart(12, '0');
 }
 
+/** The refusal for a request node:http could not take. */
+function clientErrorOf(error: Error & { code?: string }): ReturnType<typeof errors.requestInvalid> {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return errors.requestTimeout();
+    case 'HPE_HEADER_OVERFLOW':
+      return errors.requestHeadersTooLarge();
+    default:
+      return errors.requestInvalid(400, 'The request could not be parsed as HTTP/1.1.');
+  }
+}
+
+/** Whether a request announces a body (a request without one is complete once its headers are read). */
+const hasBody = (headers: IncomingHttpHeaders): boolean =>
+  headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+
 /** A URL without its query string: query strings can hold phone numbers, which must not reach logs. */
 const pathOf = (url: string): string => url.split('?')[0] ?? '';
 
@@ -96,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const random = options.random ?? cryptoRandom;
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const traceIds = createTraceIds();
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger: options.logger ?? false,
     // One line per request is logged below, with the path but never the query.
@@ -106,14 +144,29 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     childLoggerFactory: (logger, bindings, childOptions) =>
       logsRequests(logger.level) ? logger.child(bindings, childOptions) : logger,
     bodyLimit,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      // How often node:http looks for expired requests; its default (30 s) would let one overstay by that much.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 4))),
+    },
+    // Requests that arrive while closing are answered below, as ClerkErrors.
+    return503OnClosing: false,
     genReqId: traceIds,
     routerOptions: { ignoreTrailingSlash: true },
-    // Bytes that are not HTTP at all (a client writing a body without framing,
-    // a port scanner) still get a ClerkErrors answer, then the connection closes.
-    clientErrorHandler: (_error, socket) => {
-      if (!socket.writable) return;
-      const body = JSON.stringify(clerkErrorsBody(errors.requestInvalid(400, 'The request could not be parsed as HTTP/1.1.'), traceIds()));
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    // What node:http refuses before a route sees it (bytes that are not HTTP,
+    // headers too large, a request not sent in time) still gets a ClerkErrors
+    // answer, unless part of an answer already went out; then the connection closes.
+    clientErrorHandler: (error, socket) => {
+      const response = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (socket.writable && response?.headersSent !== true) {
+        const refusal = clientErrorOf(error);
+        const body = JSON.stringify(clerkErrorsBody(refusal, traceIds()));
+        socket.end(
+          `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else socket.destroy();
     },
     frameworkErrors: (error, request, reply) => {
       sendError(reply, errors.requestBodyInvalid(`The request could not be read: ${error.message}`), request.id);
@@ -127,6 +180,24 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, errors.routeNotFound(request.method, pathOf(request.url)), request.id);
   });
   registerJsonBodyParser(app);
+  // An answer sent before the whole body arrived (a 401 before the body, a
+  // 413) closes the connection: reading on would let the client hold it.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete && hasBody(request.headers)) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  // Once closing, new requests (on keep-alive connections) are refused as
+  // ClerkErrors with Retry-After, and their connections closed.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close');
+    sendError(reply, errors.unavailable('Callsign is shutting down. Retry the request; another instance, or this one after its restart, will answer it.'), request.id);
+  });
   if (logsRequests(app.log.level)) {
     app.addHook('onResponse', (request, reply, done) => {
       request.log.info({ request: { method: request.method, path: pathOf(request.url) }, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');

@@ -30,7 +30,8 @@ export function createAuthHook(secretKeys: readonly string[]) {
   // promise per request is measurable there.
   return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
     const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? Buffer.from(header.slice(7).trim()) : EMPTY;
+    // The scheme is case-insensitive (RFC 7235): `bearer KEY` is the same as `Bearer KEY`.
+    const token = typeof header === 'string' && BEARER.test(header) ? Buffer.from(header.slice(7).trim()) : EMPTY;
     let keyId = '';
     for (const key of accepted) {
       const padded = Buffer.alloc(key.bytes.length);
@@ -46,3 +47,4 @@ export function createAuthHook(secretKeys: readonly string[]) {
 }
 
 const EMPTY = Buffer.alloc(0);
+const BEARER = /^bearer /i;

@@ -121,7 +121,9 @@ function loggable(error: unknown): Record<string, unknown> {
 export function createErrorHandler(bodyLimit: number, databaseUnavailable: (error: unknown) => boolean) {
   return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const mapped = toCallsignError(error, (request.routeOptions.config ?? {}) as RouteErrorConfig, bodyLimit, databaseUnavailable);
-    if (mapped.status >= 500) request.log.error({ reqId: request.id, err: loggable(error) }, 'request failed');
+    // A 503 is a condition that passes (a database away, a full disk), not a bug: no stack.
+    if (mapped.status === 503) request.log.warn({ reqId: request.id, err: { code: (error as { code?: unknown }).code, message: (error as Error).message } }, 'request answered 503');
+    else if (mapped.status >= 500) request.log.error({ reqId: request.id, err: loggable(error) }, 'request failed');
     return sendError(reply, mapped, request.id);
   };
 }

@@ -8,9 +8,9 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
-      await store.ping();
+      await store.ready();
     } catch {
-      throw errors.unavailable('The database does not answer.');
+      throw errors.unavailable('The database does not answer, or does not take writes (out of space, failing to write).');
     }
     return sendJson(reply, 200, { status: 'ok', database: store.dialect });
   });

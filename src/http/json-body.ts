@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 
@@ -36,17 +37,22 @@ function inspect(value: unknown, param: string | undefined, depth: number): Erro
 
 /**
  * JSON bodies, and the input rules every route shares:
- * - an empty body counts as `{}` (the official client sends
- *   `Content-Type: application/json` with no body on calls without
- *   parameters), and so does a body-less request without a content type;
+ * - an empty body is no body, whatever its content type: the official client
+ *   sends `Content-Type: application/json` with no body on calls without
+ *   parameters, and Ruby's HTTP library adds
+ *   `application/x-www-form-urlencoded` to a POST without one;
+ * - a non-empty body must be JSON, in UTF-8: bytes that are not UTF-8 are
+ *   refused, not stored as U+FFFD;
  * - no NUL characters, `__proto__` keys or over-deep nesting anywhere
  *   (see `inspect`), in the body, the query string or the path.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = (body as string).trim();
-    if (text === '') return done(null, {});
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) return done(errors.requestBodyInvalid('The request body is not valid UTF-8: send JSON encoded in UTF-8.'), undefined);
+    const text = bytes.toString('utf8').trim();
+    if (text === '') return done(null, undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -57,6 +63,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     const invalid = inspect(parsed, undefined, 0);
     if (invalid !== undefined) return done(invalid, undefined);
     done(null, parsed);
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    done(errors.requestBodyInvalid('Send the request body as JSON with Content-Type: application/json.'), undefined);
   });
 
   app.addHook('preValidation', (request: FastifyRequest, _reply, done) => {

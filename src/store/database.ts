@@ -106,6 +106,14 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketTable;
   rate_limit_events: RateLimitEventTable;
   backup_codes: BackupCodeTable;
+  write_probe: WriteProbeTable;
+}
+
+/** One row, rewritten by readiness after a write failed (write-readiness.ts). */
+export interface WriteProbeTable {
+  id: number;
+  written_at: number;
+  padding: string;
 }
 
 /** A connection or an open transaction: repositories take either. */
@@ -161,5 +169,10 @@ export interface Store {
   unavailable(error: unknown): boolean;
   /** Answers when the database can serve a query. */
   ping(): Promise<void>;
+  /**
+   * Answers when the database can serve: it answers a query and, if the last
+   * write failed as unavailable (disk full, I/O error), takes a write again.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { errors } from '../domain/errors.js';
 import type { Database, Store } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { withWriteReadiness } from './write-readiness.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -66,18 +67,22 @@ function sqlState(error: unknown): string | undefined {
 const NODE_CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
- * The database could not be reached or went away: no free connection within
- * the connect timeout, connection refused or cut, the server shutting down or
- * out of connections. Answered 503, like /readyz, rather than 500.
+ * The database could not serve, for reasons that pass: no free connection
+ * within the connect timeout, connection refused or cut (class 08), the
+ * server shutting down or starting (57P01–57P03), out of disk, memory or
+ * connections (class 53), an I/O error on its side (class 58), or a standby
+ * that cannot write (25006, during a failover). Answered 503 with
+ * Retry-After, like /readyz, rather than 500.
  */
-function connectionFailure(error: unknown): boolean {
+function unavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
     if (NODE_CONNECTION_ERRORS.has(code)) return true;
-    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+    if (/^(08|53|58)/.test(code) || code === '57P01' || code === '57P02' || code === '57P03' || code === '25006') return true;
   }
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(message);
+  // A rollback on a connection that already failed reports only this message, without a code.
+  return /timeout exceeded when trying to connect|Connection terminated|is not queryable/i.test(message);
 }
 
 /** Full jitter on an exponential step: 0..min(200, 4·2^attempt) ms. */
@@ -112,10 +117,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     max: options.poolSize ?? 10,
     types: typeParsers,
   });
-  // An idle pooled connection can fail (server restart, network); the pool
-  // drops it and the next request opens another. Without a listener the
-  // error would end the process.
+  // A connection can fail at any time (its backend terminated, the server
+  // stopped, the network cut). pg emits 'error' on the Client, and an 'error'
+  // event without a listener ends the process: the pool listens only while a
+  // connection is idle, so every connection gets its own listener for its
+  // whole life. The query in flight on it fails by itself (503), and the pool
+  // discards the connection when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -131,7 +140,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const maxAttempts = options.maxAttempts ?? 10;
 
-  return {
+  return withWriteReadiness({
     dialect: 'postgres',
     db,
     async transaction(work) {
@@ -139,7 +148,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         try {
           return await db.transaction().setIsolationLevel('read committed').execute(work);
         } catch (error) {
-          if (connectionFailure(error)) throw errors.unavailable('The database did not answer in time. Retry shortly.');
+          // Not retried here: the error handler answers it 503 (store.unavailable).
+          if (unavailable(error)) throw error;
           const code = sqlState(error);
           const conflict = code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
           if (!conflict && code !== UNIQUE_VIOLATION && code !== EXCLUSION_VIOLATION) throw error;
@@ -163,7 +173,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async lockPhoneNumber(trx, e164) {
       await sql`select pg_advisory_xact_lock(hashtextextended(${e164}, 0))`.execute(trx);
     },
-    unavailable: connectionFailure,
+    unavailable,
     uniqueViolation(error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) return null;
       const constraint = (error as { constraint?: unknown }).constraint;
@@ -173,5 +183,5 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
-  };
+  });
 }

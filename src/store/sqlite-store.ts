@@ -5,6 +5,7 @@ import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
 import { createGroupCommit, WalSyncError, type SyncFile } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
+import { withWriteReadiness } from './write-readiness.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import { createRowCache } from './row-cache.js';
 import { acquireProcessLock, type ProcessLock } from './sqlite-process-lock.js';
@@ -111,7 +112,7 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
     });
   }
 
-  return {
+  return withWriteReadiness({
     dialect: 'sqlite',
     db,
     phoneNumberCache,
@@ -146,5 +147,5 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
       groupCommit?.close();
       processLock?.release();
     },
-  };
+  });
 }

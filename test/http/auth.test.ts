@@ -27,6 +27,11 @@ test('every configured key is accepted (rotation), each with its own stable key 
   assert.notEqual(idOf(OLD), idOf(NEW));
 });
 
+test('the scheme is case-insensitive (RFC 7235), the key is not', () => {
+  for (const scheme of ['bearer', 'BEARER', 'BeArEr']) assert.deepEqual(run(`${scheme} ${OLD}`), { keyId: idOf(OLD) }, scheme);
+  assert.deepEqual(run(`bearer ${OLD.toUpperCase()}`), { error: 'authentication_invalid' });
+});
+
 test('anything but a whole configured key is refused: prefixes, extensions, other cases, other schemes', () => {
   for (const header of [
     undefined,
@@ -37,8 +42,8 @@ test('anything but a whole configured key is refused: prefixes, extensions, othe
     `Bearer ${OLD}x`,
     `Bearer ${OLD}${NEW}`,
     `Bearer ${OLD.toUpperCase()}`,
-    `bearer ${OLD}`,
     `Basic ${OLD}`,
+    `Bearer: ${OLD}`,
     OLD,
     `Bearer ${OLD.slice(0, -1)}\u0000`,
   ]) {

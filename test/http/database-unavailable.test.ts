@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
 import { toCallsignError } from '../../src/http/error-handler.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { assertError, createApi, type Api } from '../helpers/api.js';
@@ -58,12 +59,48 @@ describe('database unavailable', () => {
       const failingApi = createApi(failing);
       const res = await failingApi('POST', '/v1/users', { body: { first_name: 'Unsynced' } });
       assertError(res, 503, 'service_unavailable');
+      assert.equal(res.headers.get('retry-after'), '1');
       assert.match(res.body.errors[0].long_message, /may or may not have been kept/);
+      const notReady = await failingApi('GET', '/readyz', { key: null });
+      assertError(notReady, 503, 'service_unavailable');
+      assert.equal(notReady.headers.get('retry-after'), '1', 'while writes fail, /readyz says so');
       failSync = false;
+      assert.equal((await failingApi('GET', '/readyz', { key: null })).status, 200, 'ready again once a write succeeds');
       assert.equal((await failingApi('POST', '/v1/users', { body: { first_name: 'Synced' } })).status, 200);
     } finally {
       await failing.close();
       rmSync(syncDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a full database (SQLITE_FULL): writes 503 with Retry-After, /readyz 503 while reads still work, 200 once a write fits again', async () => {
+    const fullDir = mkdtempSync(join(tmpdir(), 'callsign-full-'));
+    const full = await startServer({ storeFactory: { name: 'sqlite-full', open: () => openSqliteStore({ path: join(fullDir, 'db.sqlite') }) } });
+    try {
+      const fullApi = createApi(full);
+      const kept = await fullApi('POST', '/v1/users', { body: { first_name: 'Kept' } });
+      assert.equal(kept.status, 200);
+      const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(full.store.db)).rows[0]!.page_count;
+      // SQLite's own limit on the file's size: the same SQLITE_FULL a full disk gives.
+      await sql.raw(`pragma max_page_count = ${pages}`).execute(full.store.db);
+      let refused;
+      for (let i = 0; i < 500 && refused === undefined; i++) {
+        const res = await fullApi('POST', '/v1/users', { body: { first_name: 'x'.repeat(200), public_metadata: { pad: 'y'.repeat(2000) } } });
+        if (res.status !== 200) refused = res;
+      }
+      assert.ok(refused, 'the database filled up');
+      assertError(refused, 503, 'service_unavailable');
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal((await fullApi('GET', `/v1/users/${kept.body.id}`)).status, 200, 'reads still work');
+      const notReady = await fullApi('GET', '/readyz', { key: null });
+      assertError(notReady, 503, 'service_unavailable');
+      assert.ok(notReady.headers.get('retry-after'));
+      await sql.raw(`pragma max_page_count = ${pages * 100}`).execute(full.store.db);
+      assert.equal((await fullApi('GET', '/readyz', { key: null })).status, 200);
+      assert.equal((await fullApi('POST', '/v1/users', { body: { first_name: 'Fits' } })).status, 200);
+    } finally {
+      await full.close();
+      rmSync(fullDir, { recursive: true, force: true });
     }
   });
 

@@ -197,6 +197,86 @@ for (const storeFactory of storeFactories()) describe(`malformed input (${storeF
     assert.equal(patched.status, 200, patched.text);
   });
 
+  test('bytes that are not UTF-8 in a JSON body: 400 request_body_invalid, nothing stored', async () => {
+    const count = async (): Promise<number> => (await api('GET', '/v1/users/count')).body.total_count;
+    const before = await count();
+    for (const bytes of [Buffer.from([0x7b, 0x22, 0x66, 0x69, 0x72, 0x73, 0x74, 0x5f, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), Buffer.concat([Buffer.from('{"first_name":"A'), Buffer.from([0xc3]), Buffer.from('"}')])]) {
+      const res = await raw(server, 'POST', '/v1/users', bytes, { 'content-type': 'application/json' });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(expectClean(res, 'invalid UTF-8').errors[0].code, 'request_body_invalid');
+    }
+    assert.equal(await count(), before, 'nothing was stored as U+FFFD');
+    const accented = await api('POST', '/v1/users', { body: { first_name: 'Zoë 🙂' } });
+    assert.equal(accented.body.first_name, 'Zoë 🙂', 'valid UTF-8 is kept as sent');
+  });
+
+  test('an over-long URL or header: 431 request_header_fields_too_large (ClerkErrors), connection closed', async () => {
+    for (const [path, headers] of [
+      [`/v1/users?query=${'a'.repeat(20_000)}`, {}],
+      ['/v1/users', { 'x-padding': 'b'.repeat(20_000) }],
+    ] as const) {
+      const res = await raw(server, 'GET', path, undefined, headers);
+      assert.equal(res.status, 431, res.text);
+      assert.equal(res.headers.connection, 'close');
+      assert.equal(expectClean(res, 'long').errors[0].code, 'request_header_fields_too_large');
+    }
+  });
+
+  test('the authorization scheme is case-insensitive (RFC 7235); the key is not', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      assert.equal((await api('GET', `/v1/users/${userId}`, { key: null, headers: { authorization: `${scheme} ${server.key}` } })).status, 200, scheme);
+    }
+    const wrongCase = await api('GET', `/v1/users/${userId}`, { key: null, headers: { authorization: `Bearer ${server.key.toUpperCase()}` } });
+    assert.equal(wrongCase.status, 401);
+    assert.equal((await api('GET', `/v1/users/${userId}`, { key: null, headers: { authorization: `Basic ${server.key}` } })).status, 401);
+  });
+
+  test("an empty body is no body, whatever its content type: the exact bytes Ruby's Net::HTTP sends to prepare_verification", async () => {
+    const number = await api('POST', '/v1/phone_numbers', { body: { user_id: userId, phone_number: '+14155550142' } });
+    assert.equal(number.status, 200, number.text);
+    const { hostname, port } = new URL(server.url);
+    const request =
+      `POST /v1/phone_numbers/${number.body.id}/prepare_verification HTTP/1.1\r\n` +
+      'Accept-Encoding: gzip;q=1.0,deflate;q=0.6,identity;q=0.3\r\n' +
+      'Accept: */*\r\n' +
+      'User-Agent: Ruby\r\n' +
+      `Authorization: Bearer ${server.key}\r\n` +
+      'Connection: close\r\n' +
+      `Host: ${hostname}:${port}\r\n` +
+      'Content-Type: application/x-www-form-urlencoded\r\n' +
+      'Content-Length: 0\r\n\r\n';
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.write(request));
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    assert.match(text, /^HTTP\/1\.1 200 /, text);
+    const verification = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+    assert.equal(verification.object, 'verification_otp');
+    assert.equal(verification.status, 'unverified');
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await raw(server, 'POST', '/v1/users', '', { 'content-type': contentType });
+      assert.equal(res.status, 200, `${contentType}: ${res.text}`);
+    }
+    const refused = await raw(server, 'POST', '/v1/users', 'first_name=Ada', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(refused.status, 400);
+    assert.equal(expectClean(refused, 'form body').errors[0].code, 'request_body_invalid');
+  });
+
+  test("GET /v1/users/count takes the list's paging parameters, as Clerk's Go SDK sends them, and still refuses unknown ones", async () => {
+    const total = (await api('GET', '/v1/users/count')).body.total_count;
+    const paged = await api('GET', '/v1/users/count?limit=1&offset=2&order_by=-created_at&starting_after=user_none');
+    assert.equal(paged.status, 200, paged.text);
+    assert.equal(paged.body.total_count, total, 'the paging parameters change nothing');
+    const unknown = await api('GET', '/v1/users/count?page=2');
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.body.errors[0].code, 'form_param_unknown');
+    assert.equal(unknown.body.errors[0].meta.param_name, 'page');
+  });
+
   test('the server still answers after all of that', async () => {
     const res = await api('GET', `/v1/users/${userId}`);
     assert.equal(res.status, 200);
