@@ -4,6 +4,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from './domain/verification.js';
 import { OTP_MAX_DIGITS, OTP_MIN_DIGITS } from './domain/otp.js';
 import type { RetryPolicy } from './sms/sms-delivery.js';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/timeouts.js';
 
 export type Environment = 'development' | 'production';
 
@@ -40,6 +41,8 @@ export interface Config {
    * below the orchestrator's own kill timeout. @default 10000
    */
   readonly shutdownGraceMs: number;
+  /** HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS. @default DEFAULT_HTTP_TIMEOUTS (10 s, 30 s, 72 s) */
+  readonly httpTimeouts: HttpTimeouts;
   /** SMS_PROVIDER (`log` in development; required, and not `log`, in production) and delivery settings. */
   readonly sms: SmsConfig;
   /** Codes, CALLSIGN_TEST_MODE, send limits and country lists (rules 7–9). */
@@ -70,8 +73,84 @@ export interface SmsConfig {
   readonly retry: RetryPolicy;
 }
 
+/**
+ * Settings that are missing or invalid: every one found, not only the first,
+ * so one start tells an operator everything to fix. The message is the one
+ * problem, or a count and one line per problem.
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** One line per setting to fix, each saying what is wrong and, for secrets, how to generate one. */
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = Object.freeze(typeof problems === 'string' ? [problems] : [...problems]);
+    super(list.length === 1 ? list[0]! : `${list.length} settings are missing or invalid:\n${list.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = list;
+  }
+}
+
+/** Collects every problem while reading the settings, so they are reported together. */
+class Problems {
+  readonly list: string[] = [];
+  /** `read()`'s value; after a ConfigError, its problems are kept and `fallback` stands in so reading goes on. */
+  take<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.list.push(...error.problems);
+      return fallback;
+    }
+  }
+  add(problem: string): void {
+    this.list.push(problem);
+  }
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ConfigError(this.list);
+  }
+}
+
+/** How to generate each secret production needs; quoted in the problems that name it. */
+export const GENERATE = Object.freeze({
+  secretKey: '`echo "sk_live_$(openssl rand -hex 24)"`',
+  hashKey: '`openssl rand -hex 32`',
+  webhookSecret: '`echo "whsec_$(openssl rand -base64 32)"`',
+});
+
+/** The exit code of `npm start` and `callsign serve` for a bad setting (the CLI's usage code). */
+export const CONFIG_EXIT_CODE = 2;
+
+/**
+ * What `npm start` and `callsign serve` print and exit with when they cannot
+ * start: the same text, whichever started them. A bad setting lists every
+ * problem (exit 2); an address that cannot be listened on names the setting
+ * that changes it; anything else is one line (exit 1), never a stack trace.
+ */
+export function startFailure(error: unknown): { readonly exitCode: number; readonly message: string } {
+  if (error instanceof ConfigError) return { exitCode: CONFIG_EXIT_CODE, message: `callsign: configuration error: ${error.message}\n` };
+  const e = error as Partial<NodeJS.ErrnoException & { address: string; port: number }> | undefined;
+  const where = typeof e?.address === 'string' && typeof e.port === 'number' ? `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}` : 'the configured address';
+  switch (e?.code) {
+    case 'EADDRINUSE':
+      return {
+        exitCode: 1,
+        message:
+          `callsign: cannot listen on ${where}: the port is already in use (by another Callsign, or another program). ` +
+          'Stop it, or choose another port with PORT (callsign serve: --port); PORT=0 picks a free one.\n',
+      };
+    case 'EACCES':
+      return {
+        exitCode: 1,
+        message: `callsign: cannot listen on ${where}: permission denied (ports below 1024 need privileges). Choose another port with PORT (callsign serve: --port).\n`,
+      };
+    case 'EADDRNOTAVAIL':
+      return {
+        exitCode: 1,
+        message: `callsign: cannot listen on ${where}: no such address on this machine. Set HOST (callsign serve: --host) to one of its addresses, 127.0.0.1 or 0.0.0.0.\n`,
+      };
+    default:
+      return { exitCode: 1, message: `callsign: failed to start: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim()}\n` };
+  }
 }
 
 const DEFAULT_SQLITE_PATH = './data/callsign.sqlite';
@@ -88,25 +167,46 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 export function parseDatabaseUrl(raw: string | undefined, env: NodeJS.ProcessEnv = {}): DatabaseConfig {
-  const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
-  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new ConfigError(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${synchronous}"`);
+  const problems = new Problems();
+  const database = readDatabase(raw, env, problems);
+  problems.throwIfAny();
+  return database;
+}
+
+function readDatabase(raw: string | undefined, env: NodeJS.ProcessEnv, problems: Problems): DatabaseConfig {
+  let synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    problems.add(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${synchronous}"`);
+    synchronous = 'FULL';
+  }
+  const fallback: DatabaseConfig = { kind: 'sqlite', path: DEFAULT_SQLITE_PATH, synchronous: synchronous as SqliteSynchronous };
   const url = raw === undefined || raw === '' ? `sqlite:${DEFAULT_SQLITE_PATH}` : raw;
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new ConfigError('DATABASE_URL sqlite: needs a path, for example sqlite:./data/callsign.sqlite or sqlite::memory:');
-    return { kind: 'sqlite', path, synchronous };
+    if (path === '') {
+      problems.add('DATABASE_URL sqlite: needs a path, for example sqlite:./data/callsign.sqlite or sqlite::memory:');
+      return fallback;
+    }
+    return { kind: 'sqlite', path, synchronous: synchronous as SqliteSynchronous };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return { kind: 'postgres', url, poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000) };
+    return { kind: 'postgres', url, poolSize: problems.take(() => integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000), 10) };
   }
-  throw new ConfigError('DATABASE_URL must start with sqlite:, postgres:// or postgresql://');
+  problems.add('DATABASE_URL must start with sqlite:, postgres:// or postgresql://');
+  return fallback;
 }
 
+/**
+ * Reads and checks every setting. Throws one ConfigError listing every
+ * setting that is missing or invalid (not only the first), each with how to
+ * fix it.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const environment = env.CALLSIGN_ENV ?? 'development';
-  if (environment !== 'development' && environment !== 'production') {
-    throw new ConfigError(`CALLSIGN_ENV must be development or production, got "${environment}"`);
-  }
+  const problems = new Problems();
+  let environment: Environment = 'development';
+  const rawEnvironment = env.CALLSIGN_ENV ?? 'development';
+  if (rawEnvironment === 'development' || rawEnvironment === 'production') environment = rawEnvironment;
+  else problems.add(`CALLSIGN_ENV must be development or production, got "${rawEnvironment}"`);
   const secretKeys = (env.CALLSIGN_SECRET_KEY ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -114,96 +214,140 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   // A header value reaches the server as bytes read one per character: a
   // key with other characters could never match what a client sends.
   if (secretKeys.some((k) => !/^[\x21-\x7e]+$/.test(k))) {
-    throw new ConfigError('each CALLSIGN_SECRET_KEY must be printable ASCII without spaces (it travels in an HTTP header)');
+    problems.add('each CALLSIGN_SECRET_KEY must be printable ASCII without spaces (it travels in an HTTP header)');
   }
   if (environment === 'production') {
-    if (secretKeys.length === 0) throw new ConfigError('CALLSIGN_SECRET_KEY is required in production');
-    const weak = secretKeys.find((k) => k.length < 24);
-    if (weak !== undefined) throw new ConfigError('each CALLSIGN_SECRET_KEY must be at least 24 characters in production');
+    if (secretKeys.length === 0) {
+      problems.add(`CALLSIGN_SECRET_KEY is required in production: the API keys clients send, comma-separated; generate one with ${GENERATE.secretKey}`);
+    } else if (secretKeys.some((k) => k.length < 24)) {
+      problems.add(`each CALLSIGN_SECRET_KEY must be at least 24 characters in production; generate one with ${GENERATE.secretKey}`);
+    }
   }
-  const hashKey = parseHashKey(env.CALLSIGN_HASH_KEY);
-  if (environment === 'production' && hashKey === undefined) throw new ConfigError('CALLSIGN_HASH_KEY is required in production');
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const database = parseDatabaseUrl(env.DATABASE_URL, env);
+  const hashKey = problems.take(() => parseHashKey(env.CALLSIGN_HASH_KEY), undefined);
+  if (environment === 'production' && hashKey === undefined && (env.CALLSIGN_HASH_KEY ?? '').trim() === '') {
+    problems.add(
+      `CALLSIGN_HASH_KEY is required in production: the key that hashes codes and backup codes (hex or base64, 32+ bytes; ` +
+        `keep it: a new one voids pending codes and issued backup codes); generate one with ${GENERATE.hashKey}`,
+    );
+  }
+  let logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.add(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+    logLevel = 'info';
+  }
+  const database = readDatabase(env.DATABASE_URL, env, problems);
   const dataDir = database.kind === 'sqlite' && database.path !== ':memory:' ? database.path.replace(/[^/]*$/, '') || '.' : './data';
+  const port = problems.take(() => integer(env, 'PORT', 4000, 0, 65535), 4000);
+  const bodyLimitBytes = problems.take(() => integer(env, 'CALLSIGN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024), 1024 * 1024);
+  const shutdownGraceMs = problems.take(() => integer(env, 'CALLSIGN_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000), 10_000);
+  const d = DEFAULT_HTTP_TIMEOUTS;
+  const httpTimeouts: HttpTimeouts = Object.freeze({
+    headersMs: problems.take(() => integer(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersMs, 100, 600_000), d.headersMs),
+    requestMs: problems.take(() => integer(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestMs, 100, 3_600_000), d.requestMs),
+    keepAliveMs: problems.take(() => integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveMs, 1000, 3_600_000), d.keepAliveMs),
+  });
+  if (httpTimeouts.headersMs > httpTimeouts.requestMs) problems.add('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  const sms = readSmsSettings(env, environment, problems);
+  problems.throwIfAny();
 
   return Object.freeze({
     env: environment,
     host: env.HOST ?? '127.0.0.1',
-    port: integer(env, 'PORT', 4000, 0, 65535),
+    port,
     database,
     secretKeys: Object.freeze(secretKeys),
     hashKey,
     dataDir,
     logLevel,
-    bodyLimitBytes: integer(env, 'CALLSIGN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    shutdownGraceMs: integer(env, 'CALLSIGN_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    ...parseSmsSettings(env, environment),
+    bodyLimitBytes,
+    shutdownGraceMs,
+    httpTimeouts,
+    ...sms,
   });
 }
 
 /** The SMS and verification settings (issue 3); each documented in README, "Verifying a phone number by SMS". */
 export function parseSmsSettings(env: NodeJS.ProcessEnv, environment: Environment): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
-  const testMode = flag(env, 'CALLSIGN_TEST_MODE', environment === 'development');
+  const problems = new Problems();
+  const settings = readSmsSettings(env, environment, problems);
+  problems.throwIfAny();
+  return settings;
+}
+
+function readSmsSettings(env: NodeJS.ProcessEnv, environment: Environment, problems: Problems): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
+  const testMode = problems.take(() => flag(env, 'CALLSIGN_TEST_MODE', environment === 'development'), false);
   const d = DEFAULT_VERIFICATION_SETTINGS;
+  const read = <T>(value: () => T, fallback: T): T => problems.take(value, fallback);
+  const before = problems.list.length;
+  const codeTtlMs = read(() => integer(env, 'SMS_CODE_TTL_SECONDS', d.codeTtlMs / 1000, 30, 86_400) * 1000, d.codeTtlMs);
+  const ttlRead = problems.list.length === before;
   const verification: VerificationSettings = Object.freeze({
-    codeLength: integer(env, 'SMS_CODE_LENGTH', d.codeLength, OTP_MIN_DIGITS, OTP_MAX_DIGITS),
-    codeTtlMs: integer(env, 'SMS_CODE_TTL_SECONDS', d.codeTtlMs / 1000, 30, 86_400) * 1000,
-    maxAttempts: integer(env, 'SMS_CODE_MAX_ATTEMPTS', d.maxAttempts, 1, 100),
+    codeLength: read(() => integer(env, 'SMS_CODE_LENGTH', d.codeLength, OTP_MIN_DIGITS, OTP_MAX_DIGITS), d.codeLength),
+    codeTtlMs,
+    maxAttempts: read(() => integer(env, 'SMS_CODE_MAX_ATTEMPTS', d.maxAttempts, 1, 100), d.maxAttempts),
     testMode,
-    resendCooldownMs: integer(env, 'SMS_RESEND_COOLDOWN_SECONDS', d.resendCooldownMs / 1000, 0, 3600) * 1000,
-    numberHourlyLimit: integer(env, 'SMS_NUMBER_HOURLY_LIMIT', d.numberHourlyLimit, 1, 10_000),
-    keyHourlyLimit: integer(env, 'SMS_KEY_HOURLY_LIMIT', d.keyHourlyLimit, 1, 10_000_000),
-    allowedCountries: countries(env, 'SMS_ALLOWED_COUNTRIES'),
-    blockedCountries: countries(env, 'SMS_BLOCKED_COUNTRIES'),
+    resendCooldownMs: read(() => integer(env, 'SMS_RESEND_COOLDOWN_SECONDS', d.resendCooldownMs / 1000, 0, 3600) * 1000, d.resendCooldownMs),
+    numberHourlyLimit: read(() => integer(env, 'SMS_NUMBER_HOURLY_LIMIT', d.numberHourlyLimit, 1, 10_000), d.numberHourlyLimit),
+    keyHourlyLimit: read(() => integer(env, 'SMS_KEY_HOURLY_LIMIT', d.keyHourlyLimit, 1, 10_000_000), d.keyHourlyLimit),
+    allowedCountries: read(() => countries(env, 'SMS_ALLOWED_COUNTRIES'), d.allowedCountries),
+    blockedCountries: read(() => countries(env, 'SMS_BLOCKED_COUNTRIES'), d.blockedCountries),
   });
 
+  const provider = read(() => smsProvider(env, environment, problems), { kind: 'log' } as SmsProviderConfig);
+
+  const initialBefore = problems.list.length;
+  const initialDelayMs = read(() => integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', 1000, 10, 600_000), 1000);
+  // Otherwise no transient first failure could ever be retried: every such code would go undelivered.
+  if (ttlRead && problems.list.length === initialBefore && initialDelayMs >= verification.codeTtlMs) {
+    problems.add(
+      `SMS_RETRY_INITIAL_DELAY_MS (${initialDelayMs}) must be below SMS_CODE_TTL_SECONDS (${verification.codeTtlMs / 1000} s): a code would expire before its first retry`,
+    );
+  }
+  const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: read(() => integer(env, 'SMS_RETRY_MAX_DELAY_MS', 60_000, initialDelayMs, 3_600_000), 60_000) });
+  const requestTimeoutMs = read(() => integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), 10_000);
+  return {
+    sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs, retry }),
+    verification,
+    devInbox: environment === 'development' || testMode,
+  };
+}
+
+/** SMS_PROVIDER and what it needs; each missing or invalid setting of the provider is a problem of its own. */
+function smsProvider(env: NodeJS.ProcessEnv, environment: Environment, problems: Problems): SmsProviderConfig {
   const name = env.SMS_PROVIDER ?? (environment === 'development' ? 'log' : '');
   if (environment === 'production' && (name === '' || name === 'log')) {
-    throw new ConfigError('SMS_PROVIDER must be webhook or twilio in production: the log provider sends nothing');
+    throw new ConfigError(
+      'SMS_PROVIDER must be webhook or twilio in production: the log provider sends nothing ' +
+        '(webhook also needs SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET; twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, and TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID)',
+    );
   }
-  let provider: SmsProviderConfig;
   switch (name) {
     case 'log':
-      provider = { kind: 'log' };
-      break;
+      return { kind: 'log' };
     case 'webhook':
-      provider = { kind: 'webhook', url: httpUrl(env, 'SMS_WEBHOOK_URL', undefined), secret: webhookSecret(env.SMS_WEBHOOK_SECRET) };
-      break;
+      return {
+        kind: 'webhook',
+        url: problems.take(() => httpUrl(env, 'SMS_WEBHOOK_URL', undefined), ''),
+        secret: problems.take(() => webhookSecret(env.SMS_WEBHOOK_SECRET), ''),
+      };
     case 'twilio': {
       const accountSid = env.TWILIO_ACCOUNT_SID ?? '';
-      if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID must be your Twilio account SID (AC and 32 hex digits)');
+      if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) problems.add('TWILIO_ACCOUNT_SID must be your Twilio account SID (AC and 32 hex digits)');
       const authToken = env.TWILIO_AUTH_TOKEN ?? '';
-      if (authToken === '') throw new ConfigError('TWILIO_AUTH_TOKEN is required with SMS_PROVIDER=twilio');
+      if (authToken === '') problems.add('TWILIO_AUTH_TOKEN is required with SMS_PROVIDER=twilio');
       const from = env.TWILIO_FROM_NUMBER || undefined;
       const messagingServiceSid = env.TWILIO_MESSAGING_SERVICE_SID || undefined;
       if ((from === undefined) === (messagingServiceSid === undefined)) {
-        throw new ConfigError('set exactly one of TWILIO_FROM_NUMBER and TWILIO_MESSAGING_SERVICE_SID with SMS_PROVIDER=twilio');
+        problems.add('set exactly one of TWILIO_FROM_NUMBER and TWILIO_MESSAGING_SERVICE_SID with SMS_PROVIDER=twilio');
+      } else if (messagingServiceSid !== undefined && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) {
+        problems.add('TWILIO_MESSAGING_SERVICE_SID must be a Messaging Service SID (MG and 32 hex digits)');
       }
-      if (messagingServiceSid !== undefined && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) {
-        throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID must be a Messaging Service SID (MG and 32 hex digits)');
-      }
-      provider = { kind: 'twilio', accountSid, authToken, from, messagingServiceSid, baseUrl: httpUrl(env, 'TWILIO_BASE_URL', 'https://api.twilio.com') };
-      break;
+      const baseUrl = problems.take(() => httpUrl(env, 'TWILIO_BASE_URL', 'https://api.twilio.com'), 'https://api.twilio.com');
+      return { kind: 'twilio', accountSid, authToken, from, messagingServiceSid, baseUrl };
     }
     default:
       throw new ConfigError(`SMS_PROVIDER must be log, webhook or twilio, got "${name}"`);
   }
-
-  const initialDelayMs = integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', 1000, 10, 600_000);
-  // Otherwise no transient first failure could ever be retried: every such code would go undelivered.
-  if (initialDelayMs >= verification.codeTtlMs) {
-    throw new ConfigError(
-      `SMS_RETRY_INITIAL_DELAY_MS (${initialDelayMs}) must be below SMS_CODE_TTL_SECONDS (${verification.codeTtlMs / 1000} s): a code would expire before its first retry`,
-    );
-  }
-  const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: integer(env, 'SMS_RETRY_MAX_DELAY_MS', 60_000, initialDelayMs, 3_600_000) });
-  return {
-    sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs: integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), retry }),
-    verification,
-    devInbox: environment === 'development' || testMode,
-  };
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -238,10 +382,12 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string | undefi
 /** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 random bytes (the spec's recommendation). */
 function webhookSecret(raw: string | undefined): string {
   const text = (raw ?? '').trim();
-  if (text === '') throw new ConfigError('SMS_WEBHOOK_SECRET is required with SMS_PROVIDER=webhook (whsec_ and base64, e.g. from `openssl rand -base64 32`)');
+  if (text === '') throw new ConfigError(`SMS_WEBHOOK_SECRET is required with SMS_PROVIDER=webhook (whsec_ and base64); generate one with ${GENERATE.webhookSecret}`);
   const encoded = text.startsWith('whsec_') ? text.slice('whsec_'.length) : text;
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').length : 0;
-  if (bytes < 24 || bytes > 64) throw new ConfigError('SMS_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes');
+  if (bytes < 24 || bytes > 64) {
+    throw new ConfigError(`SMS_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes; generate one with ${GENERATE.webhookSecret}`);
+  }
   return text;
 }
 
@@ -250,6 +396,8 @@ export function parseHashKey(raw: string | undefined): Buffer | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const text = raw.trim();
   const key = /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length < HASH_KEY_MIN_BYTES) throw new ConfigError(`CALLSIGN_HASH_KEY must encode at least ${HASH_KEY_MIN_BYTES} bytes (hex or base64)`);
+  if (key.length < HASH_KEY_MIN_BYTES) {
+    throw new ConfigError(`CALLSIGN_HASH_KEY must encode at least ${HASH_KEY_MIN_BYTES} bytes (hex or base64); generate one with ${GENERATE.hashKey}`);
+  }
   return key;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig, startFailure } from './config.js';
 import { startCallsign } from './server.js';
 
 async function main(): Promise<void> {
@@ -25,10 +25,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`callsign: configuration error: ${error.message}`);
-  } else {
-    console.error('callsign: failed to start:', error instanceof Error ? error.message : error);
-  }
-  process.exit(1);
+  // The same text and exit code as `callsign serve` (src/cli/server-commands.ts).
+  const { exitCode, message } = startFailure(error);
+  process.stderr.write(message, () => process.exit(exitCode));
 });

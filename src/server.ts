@@ -47,17 +47,11 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
     hashKey,
     logger: { level: config.logLevel },
     bodyLimitBytes: config.bodyLimitBytes,
+    timeouts: config.httpTimeouts,
     sms: createSmsSender(config.sms),
     smsRetry: config.sms.retry,
     verification: config.verification,
     devInbox: config.devInbox,
-  });
-  let closing = false;
-  // Once shutting down, each answer closes its connection, so a keep-alive
-  // client does not hold the server open after its request finished.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
   });
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';
@@ -71,7 +65,6 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
     address,
     generatedKey,
     async close(graceMs = config.shutdownGraceMs) {
-      closing = true;
       const closed = app.close();
       // Connections that finish their last request go at once, not at their keep-alive timeout.
       const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

@@ -1,17 +1,21 @@
-import { EXIT, UsageError, parse, printHelp, type Command, type Context } from './command.js';
+import { EXIT, parse, printHelp, type Command, type Context } from './command.js';
 import { details, json, table, time } from './output.js';
 import { SETTINGS, environmentWith, settingOptions, settingsHelp } from './settings.js';
 
 // The server and the database drivers are imported only by these two
 // commands, so the client commands start fast and need neither.
 
-async function loadConfigFrom(command: string, env: NodeJS.ProcessEnv): Promise<import('../config.js').Config> {
-  const { ConfigError, loadConfig } = await import('../config.js');
+/** Starts the server from the settings, or says why it cannot: the same text and exit code as `npm start` (src/main.ts). */
+async function start(env: NodeJS.ProcessEnv, ctx: Context): Promise<{ config: import('../config.js').Config; running: import('../server.js').RunningCallsign } | number> {
+  const { loadConfig, startFailure } = await import('../config.js');
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    const { startCallsign } = await import('../server.js');
+    return { config, running: await startCallsign(config) };
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`configuration: ${error.message}`, command);
-    throw error;
+    const { exitCode, message } = startFailure(error);
+    ctx.io.err(message);
+    return exitCode;
   }
 }
 
@@ -50,9 +54,9 @@ Example:
   async run(args, ctx) {
     const { values } = parse(this.name, args, { ...settingOptions(SETTINGS), help: { type: 'boolean', short: 'h' } });
     if (values.help) return printHelp(ctx, this);
-    const config = await loadConfigFrom(this.name, environmentWith(ctx.env, SETTINGS, values));
-    const { startCallsign } = await import('../server.js');
-    const running = await startCallsign(config);
+    const started = await start(environmentWith(ctx.env, SETTINGS, values), ctx);
+    if (typeof started === 'number') return started;
+    const { config, running } = started;
     if (running.generatedKey !== undefined) {
       // Printed on purpose, in development only, so a new user can make a first request.
       ctx.io.out(`Callsign ${config.env} secret key (kept in ${config.dataDir}): ${running.generatedKey}\n`);
@@ -95,13 +99,16 @@ ${settingsHelp(MIGRATE_SETTINGS)}
     const { values } = parse(this.name, args, { ...settingOptions(MIGRATE_SETTINGS), json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) return printHelp(ctx, this);
     const env = environmentWith(ctx.env, MIGRATE_SETTINGS, values);
-    const { ConfigError, parseDatabaseUrl } = await import('../config.js');
+    const { ConfigError, parseDatabaseUrl, startFailure } = await import('../config.js');
     let database: import('../config.js').DatabaseConfig;
     try {
       database = parseDatabaseUrl(env.DATABASE_URL, env);
     } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(`configuration: ${error.message}`, this.name);
-      throw error;
+      if (!(error instanceof ConfigError)) throw error;
+      // Worded as `npm start` and `callsign serve` word a bad setting.
+      const { exitCode, message } = startFailure(error);
+      ctx.io.err(message);
+      return exitCode;
     }
     const [{ openStore }, { migrateToLatest }, { migrationProvider }, { Migrator }] = await Promise.all([
       import('../store/open-store.js'),

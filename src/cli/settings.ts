@@ -27,6 +27,9 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   { env: 'LOG_LEVEL', value: '<level>', group: 'Server', help: 'fatal, error, warn, info, debug, trace or silent [default: info]' },
   { env: 'CALLSIGN_BODY_LIMIT_BYTES', value: '<bytes>', group: 'Server', help: 'Largest accepted request body [default: 1048576]' },
   { env: 'CALLSIGN_SHUTDOWN_GRACE_MS', value: '<ms>', group: 'Server', help: 'On SIGTERM/SIGINT, how long in-flight requests may finish [default: 10000]' },
+  { env: 'HTTP_HEADERS_TIMEOUT_MS', value: '<ms>', group: 'Server', help: "How long a client may take to send a request's headers; then 408 [default: 10000]" },
+  { env: 'HTTP_REQUEST_TIMEOUT_MS', value: '<ms>', group: 'Server', help: 'How long a client may take to send a whole request; then 408 [default: 30000]' },
+  { env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', value: '<ms>', group: 'Server', help: 'How long an idle keep-alive connection stays open [default: 72000]' },
   {
     env: 'DATABASE_URL',
     value: '<url>',

@@ -22,14 +22,17 @@ export const smsInbox: Command & { follow?: FollowControl } = {
   help: `Usage: callsign sms inbox [options]
 
 Shows the messages Callsign sent or meant to send, with their codes (log
-provider and test-mode numbers) and delivery status (GET /v1/dev/sms_messages).
-Served in development or with test mode on only.
+provider and test-mode numbers) and delivery status (GET /v1/dev/sms_messages),
+newest first, as the API lists them. Served in development or with test mode
+on only.
 
 Options:
-  --phone-number <number>   Only messages to this number
+  --phone-number <number>   Only messages to this number (with + and the country
+                            code; an invalid number is refused, naming it)
   --limit <n>               How many of the newest to show, 1 to 500 [default: 20]
-  -f, --follow              Keep printing new messages, and messages whose status
-                            changed, until interrupted (with --json: one JSON object per line)
+  -f, --follow              Print as a log instead, oldest first, then keep appending
+                            new messages, and messages whose status changed, until
+                            interrupted (with --json: one JSON object per line)
   --interval <ms>           How often --follow asks for new messages [default: 1000]
 
 ${CLIENT_OPTIONS_HELP}
@@ -55,13 +58,15 @@ Example:
       }
     };
 
-    // The inbox answers newest first; a human reads a log oldest first.
-    const first = [...(await fetchPage())].reverse();
+    // A listing is newest first, as the API answers; --follow is a log that
+    // grows at the bottom, so it prints oldest first.
+    const newest = await fetchPage();
     if (!values.follow) {
-      if (values.json) ctx.io.out(json(first));
-      else ctx.io.out(first.length === 0 ? 'No messages.\n' : table(SMS_HEADER, first.map(smsRow)));
+      if (values.json) ctx.io.out(json(newest));
+      else ctx.io.out(newest.length === 0 ? 'No messages.\n' : table(SMS_HEADER, newest.map(smsRow)));
       return EXIT.ok;
     }
+    const first = [...newest].reverse();
 
     const signal = this.follow?.signal ?? stopSignal();
     // A message is printed again when its delivery status changes (retrying, then delivered).

@@ -24,6 +24,7 @@ import { registerSecondFactorRoutes } from './second-factor.routes.js';
 import { registerUserRoutes } from './user.routes.js';
 import { registerDevInboxRoutes } from './dev-inbox.routes.js';
 import { registerVerificationRoutes } from './verification.routes.js';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './timeouts.js';
 import { createValidatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -51,24 +52,6 @@ export interface AppOptions {
   /** How long a client may take to send a request, and keep an idle connection. @default DEFAULT_HTTP_TIMEOUTS */
   readonly timeouts?: Partial<HttpTimeouts>;
 }
-
-/** Limits on how long a connection may hold the server without sending a whole request. */
-export interface HttpTimeouts {
-  /** From a connection's first byte (or the end of its previous request) to the end of the request's headers (HTTP_HEADERS_TIMEOUT_MS). */
-  readonly headersMs: number;
-  /** From the first byte to the end of the body (HTTP_REQUEST_TIMEOUT_MS); a stalled body is answered 408. */
-  readonly requestMs: number;
-  /** How long an idle keep-alive connection stays open between requests (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
-  readonly keepAliveMs: number;
-}
-
-/**
- * Headers: 10 s, whole request: 30 s (bodies are at most 1 MiB). Keep-alive:
- * 72 s, longer than the 60 s idle timeout of common load balancers, so the
- * balancer, not Callsign, closes an idle connection and never sends on one
- * Callsign just closed.
- */
-export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000 };
 
 export const systemClock: Clock = { now: () => Date.now() };
 /** Random bytes drawn from node:crypto this many at a time. */
@@ -180,19 +163,22 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, errors.routeNotFound(request.method, pathOf(request.url)), request.id);
   });
   registerJsonBodyParser(app);
-  // An answer sent before the whole body arrived (a 401 before the body, a
-  // 413) closes the connection: reading on would let the client hold it.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.raw.complete && hasBody(request.headers)) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  // Once closing, new requests (on keep-alive connections) are refused as
-  // ClerkErrors with Retry-After, and their connections closed.
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
     done();
   });
+  // Closes the connection after an answer sent before the whole body arrived
+  // (a 401 before the body, a 413): reading on would let the client hold it.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete && hasBody(request.headers)) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  // Once closing, a request that still arrives on an open connection (idle
+  // ones are closed as they become idle: server.ts) is refused as ClerkErrors
+  // with Retry-After, and its connection closed. Answers in flight keep their
+  // connection open, so that requests pipelined behind them get this answer
+  // rather than none.
   app.addHook('onRequest', (request, reply, done) => {
     if (!closing) return done();
     reply.header('connection', 'close');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Callsign } from '@callsign/client';
 import { SETTINGS, flagOf } from '../../src/cli/settings.js';
 import { cliEnv, finished, runBin, startCli, waitFor } from '../helpers/cli.js';
+import { MAIN_JS } from '../helpers/process.js';
 import { createTestDatabase, testDatabaseUrl } from '../helpers/postgres.js';
 import { startServer } from '../helpers/server.js';
 
@@ -107,10 +110,61 @@ describe('callsign --help, serve and migrate', () => {
   test('serve: a bad setting is a one-line configuration error, exit 2', async () => {
     const result = await runBin(['serve', '--env', 'staging'], cliEnv());
     assert.equal(result.code, 2);
-    assert.equal(result.stderr, 'callsign: configuration: CALLSIGN_ENV must be development or production, got "staging" (see "callsign serve --help")\n');
+    assert.equal(result.stderr, 'callsign: configuration error: CALLSIGN_ENV must be development or production, got "staging"\n');
     const production = await runBin(['serve', '--env', 'production', '--database-url', `sqlite:${join(dir, 'prod.sqlite')}`], cliEnv());
     assert.equal(production.code, 2);
-    assert.match(production.stderr, /^callsign: configuration: CALLSIGN_SECRET_KEY is required in production/);
+    assert.match(production.stderr, /^callsign: configuration error: 3 settings are missing or invalid:\n  - CALLSIGN_SECRET_KEY is required in production/);
+  });
+
+  /** `npm start` as it runs the server, in a folder of its own; resolves when it exits. */
+  const npmStart = (env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      execFile(process.execPath, [MAIN_JS], { env: cliEnv(env), cwd, timeout: 20_000 }, (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+      });
+    });
+
+  test('npm start and callsign serve refuse bad settings alike: every problem at once, the same text, the same exit code', async () => {
+    const cwd = mkdtempSync(join(dir, 'start-'));
+    const settings = { CALLSIGN_ENV: 'production', DATABASE_URL: `sqlite:${join(cwd, 'prod.sqlite')}`, PORT: 'eighty', SMS_PROVIDER: 'twilio' };
+    const started = await npmStart(settings, cwd);
+    const served = await runBin(['serve'], cliEnv(settings));
+    assert.equal(started.code, 2);
+    assert.equal(served.code, started.code);
+    assert.equal(served.stderr, started.stderr);
+    const lines = started.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], 'callsign: configuration error: 6 settings are missing or invalid:');
+    assert.deepEqual(
+      lines.slice(1).map((line) => line.match(/^  - .*?([A-Z][A-Z0-9_]{2,})/)?.[1]),
+      ['CALLSIGN_SECRET_KEY', 'CALLSIGN_HASH_KEY', 'PORT', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'],
+      started.stderr,
+    );
+    assert.match(started.stderr, /generate one with `openssl rand -hex 32`/);
+    assert.doesNotMatch(started.stderr, /^\s+at /m, 'no stack trace');
+    assert.equal(existsSync(join(cwd, 'prod.sqlite')), false, 'nothing was started');
+  });
+
+  test('npm start and callsign serve on a port in use: the same message naming PORT and --port, no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const cwd = mkdtempSync(join(dir, 'busy-'));
+      const settings = { PORT: String(port), DATABASE_URL: `sqlite:${join(cwd, 'busy.sqlite')}`, LOG_LEVEL: 'silent' };
+      const started = await npmStart(settings, cwd);
+      const served = await runBin(['serve'], cliEnv(settings));
+      assert.equal(started.code, 1);
+      assert.equal(served.code, started.code);
+      assert.equal(
+        started.stderr,
+        `callsign: cannot listen on 127.0.0.1:${port}: the port is already in use (by another Callsign, or another program). ` +
+          'Stop it, or choose another port with PORT (callsign serve: --port); PORT=0 picks a free one.\n',
+      );
+      assert.equal(served.stderr, started.stderr);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   test('migrate creates the schema once, lists the migrations, and is a no-op the second time', async () => {
@@ -129,7 +183,7 @@ describe('callsign --help, serve and migrate', () => {
     assert.equal(report.migrations[0].name, '0001-users-and-phone-numbers');
     const bad = await runBin(['migrate', '--database-url', 'mysql://x'], cliEnv());
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^callsign: configuration: DATABASE_URL must start with sqlite:, postgres:\/\/ or postgresql:\/\/ .+\n$/);
+    assert.equal(bad.stderr, 'callsign: configuration error: DATABASE_URL must start with sqlite:, postgres:// or postgresql://\n');
   });
 
   test('migrate on PostgreSQL', { skip: testDatabaseUrl === undefined ? 'TEST_DATABASE_URL is not set: no PostgreSQL server to migrate' : false }, async () => {
