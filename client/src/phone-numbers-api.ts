@@ -96,10 +96,12 @@ export class PhoneNumbersApi {
    * The outcome is the answer's `status` — `verified`, `unverified` (wrong
    * code), `failed` (too many wrong codes) or `expired` — not an error. A
    * verification already verified throws a 400 `verification_already_verified`.
+   * Without `verificationId`, the code is checked against the number's current
+   * verification (the one its latest `prepareVerification` made).
    * @example
    * const { status } = await callsign.phoneNumbers.attemptVerification(number.id!, { verificationId: verification.id, code: '424242' });
    */
-  attemptVerification(phoneNumberId: string, params: { readonly verificationId: string; readonly code: string }): Promise<VerificationResponse> {
+  attemptVerification(phoneNumberId: string, params: { readonly verificationId?: string; readonly code: string }): Promise<VerificationResponse> {
     return this.transport.request(
       {
         method: 'POST',

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import type { Callsign, VerificationResponse } from '@callsign/client';
-import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, EXIT, clientFor, parse, printHelp, toggle, type Command, type Context } from './command.js';
+import type { Callsign, PhoneNumber, PhoneNumberOTP, VerificationResponse } from '@callsign/client';
+import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, EXIT, UsageError, clientFor, parse, printHelp, toggle, type Command, type Context } from './command.js';
 import { json, phoneNumberDetails, time, verificationDetails } from './output.js';
 
 const createOptions = {
@@ -138,10 +138,10 @@ function linePrompt(ctx: Context): { ask(question: string): Promise<string | und
   };
 }
 
-async function attemptInteractively(ctx: Context, client: Callsign, id: string, verification: VerificationResponse): Promise<VerificationResponse> {
+async function attemptInteractively(ctx: Context, client: Callsign, id: string, verificationId: string | undefined): Promise<VerificationResponse | undefined> {
   const prompt = linePrompt(ctx);
   try {
-    let current = verification;
+    let current: VerificationResponse | undefined;
     for (;;) {
       const code = await prompt.ask('Code: ');
       if (code === undefined) {
@@ -149,7 +149,7 @@ async function attemptInteractively(ctx: Context, client: Callsign, id: string, 
         return current;
       }
       if (code === '') continue;
-      current = await client.phoneNumbers.attemptVerification(id, { verificationId: verification.id, code });
+      current = await client.phoneNumbers.attemptVerification(id, { verificationId, code });
       if (current.status !== 'unverified') return current;
       ctx.io.err(`That code is not right (${current.attempts ?? '?'} attempt(s) so far). Try again, or end the input (Ctrl-D) to stop.\n`);
     }
@@ -158,44 +158,108 @@ async function attemptInteractively(ctx: Context, client: Callsign, id: string, 
   }
 }
 
+/** Verified by an administrator, or by a code. */
+const isVerified = (number: PhoneNumber): boolean =>
+  number.verification?.object === 'verification_admin' || (number.verification?.object === 'verification_otp' && number.verification.status === 'verified');
+
+/** A code was sent and can still verify the number: not yet verified, failed or expired. */
+function pendingCode(number: PhoneNumber, now: number): PhoneNumberOTP | undefined {
+  const v = number.verification;
+  if (v?.object !== 'verification_otp' || v.status !== 'unverified') return undefined;
+  return v.expireAt === null || v.expireAt > now ? v : undefined;
+}
+
+const verifyOptions = {
+  ...CLIENT_OPTIONS,
+  code: { type: 'string' },
+  'verification-id': { type: 'string' },
+  send: { type: 'boolean' },
+} as const;
+
 export const phoneNumbersVerify: Command = {
   name: 'phone-numbers verify',
-  summary: 'Send a code by SMS, then check the code',
-  help: `Usage: callsign phone-numbers verify <phone_number_id> [--code <code>] [options]
+  summary: 'Check an SMS code (sending one first only when none is pending)',
+  help: `Usage: callsign phone-numbers verify <phone_number_id> [--code <code>] [--verification-id <ver_id> | --send] [options]
 
-Sends a one-time code to the number (prepare_verification), then asks for the
-code on stdin, from a terminal or a pipe, one attempt per line, until it is
-accepted, refused for good or the input ends; or checks --code once
-(attempt_verification). Exits 0 only when the number ends up verified.
-In development, \`callsign sms inbox\` shows the code that was sent.
+Checks a one-time code against a verification of the number
+(attempt_verification); the right code verifies it. Which verification:
+  --verification-id <ver_id>  that one (prepare_verification answered its id);
+                              nothing is sent
+  neither flag                the code already sent, while it is pending (not
+                              yet verified, failed or expired); nothing is sent.
+                              Only when no code is pending is one sent first
+                              (prepare_verification), and stderr says so
+  --send                      send a new code first, replacing any pending one
+
+A number that is already verified is left alone: stderr says so, nothing is
+sent or checked, and the exit code is 0; with --send it is refused (exit 1),
+as a code to a verified number verifies nothing.
+
+Without --code, asks for the code on stdin, from a terminal or a pipe, one
+attempt per line, until it is accepted, refused for good or the input ends;
+with --code, checks it once. Exits 0 only when the number ends up verified.
+
+Without --verification-id the code goes to the number's current verification
+(attempt_verification without verification_id), so a code read on the phone
+is all it needs. In development, \`callsign sms inbox\` shows the code sent.
 
 Options:
-  --code <code>    Check this code instead of asking
+  --code <code>                 Check this code instead of asking
+  --verification-id <ver_id>    Check against this verification; never send
+  --send                        Send a new code first (not to a verified number)
 
 ${CLIENT_OPTIONS_HELP}
 
 Examples:
-  callsign phone-numbers verify idn_2x…
-  echo 424242 | callsign phone-numbers verify idn_2x…`,
+  callsign phone-numbers verify idn_2x… --code 123456
+  callsign phone-numbers verify idn_2x… --verification-id ver_2x… --code 123456
+  echo 424242 | callsign phone-numbers verify idn_2x… --send`,
   async run(args, ctx) {
-    const { values, positionals } = parse(this.name, args, { ...CLIENT_OPTIONS, code: { type: 'string' } }, ['phone_number_id']);
+    const { values, positionals } = parse(this.name, args, verifyOptions, ['phone_number_id']);
     if (values.help) return printHelp(ctx, this);
+    if (values.send && values['verification-id'] !== undefined) {
+      throw new UsageError('--send and --verification-id contradict each other: --verification-id checks a code already sent', this.name);
+    }
     const client = clientFor(this.name, values, ctx.env);
     const id = positionals[0]!;
     const number = await client.phoneNumbers.get(id);
-    const prepared = await client.phoneNumbers.prepareVerification(id);
-    ctx.io.err(`Sent a code to ${number.phoneNumber} (verification ${prepared.id}, expires ${time(prepared.expireAt)}).\n`);
-    const result =
-      values.code === undefined
-        ? await attemptInteractively(ctx, client, id, prepared)
-        : await client.phoneNumbers.attemptVerification(id, { verificationId: prepared.id, code: values.code });
-    ctx.io.out(values.json ? json(result) : verificationDetails(result));
-    if (result.status === 'verified') {
-      if (!values.json) ctx.io.err(`${number.phoneNumber} is verified.\n`);
+    const e164 = number.phoneNumber;
+
+    if (isVerified(number)) {
+      const how = number.verification?.object === 'verification_admin' ? 'by an administrator' : 'by SMS';
+      if (values.send) {
+        ctx.io.err(`callsign: ${e164} is already verified (${how}); no code was sent: a code would verify nothing.\n`);
+        return EXIT.failed;
+      }
+      ctx.io.out(values.json ? json(number) : phoneNumberDetails(number));
+      ctx.io.err(`${e164} is already verified (${how}); nothing was sent or checked.\n`);
       return EXIT.ok;
     }
-    const why = result.status === 'unverified' ? (result.attempts === 0 ? 'no code was entered' : 'the code was not right') : `the verification is ${result.status}`;
-    ctx.io.err(`callsign: ${number.phoneNumber} is not verified: ${why}.\n`);
+
+    // Undefined: the server checks the number's current verification.
+    let verificationId = values['verification-id'];
+    const pending = verificationId === undefined && !values.send ? pendingCode(number, Date.now()) : undefined;
+    if (pending !== undefined) {
+      ctx.io.err(`Checking the code already sent to ${e164} (expires ${time(pending.expireAt)}); nothing new was sent.\n`);
+    } else if (verificationId === undefined) {
+      const prepared = await client.phoneNumbers.prepareVerification(id);
+      verificationId = prepared.id;
+      const why = values.send ? 'Sent a code' : 'No code was pending: sent one';
+      ctx.io.err(`${why} to ${e164} (verification ${prepared.id}, expires ${time(prepared.expireAt)}).\n`);
+    }
+
+    const result =
+      values.code === undefined
+        ? await attemptInteractively(ctx, client, id, verificationId)
+        : await client.phoneNumbers.attemptVerification(id, { verificationId, code: values.code });
+    if (result !== undefined) ctx.io.out(values.json ? json(result) : verificationDetails(result));
+    if (result?.status === 'verified') {
+      if (!values.json) ctx.io.err(`${e164} is verified.\n`);
+      return EXIT.ok;
+    }
+    const why =
+      result === undefined ? 'no code was entered' : result.status === 'unverified' ? 'the code was not right' : `the verification is ${result.status}`;
+    ctx.io.err(`callsign: ${e164} is not verified: ${why}.\n`);
     return EXIT.failed;
   },
 };

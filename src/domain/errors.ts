@@ -73,6 +73,15 @@ export const errors = {
     ),
   requestBodyTooLarge: (limitBytes: number): CallsignError =>
     new CallsignError('request_body_too_large', 413, 'Request body too large', `The request body must be at most ${limitBytes} bytes.`),
+  /** attempt_verification without a verification_id, for a number no code was sent to. */
+  noVerification: (): CallsignError =>
+    new CallsignError(
+      'resource_not_found',
+      404,
+      'not found',
+      'No code was sent to this phone number: call prepare_verification first.',
+      'verification_id',
+    ),
   verificationAlreadyVerified: (): CallsignError =>
     new CallsignError('verification_already_verified', 400, 'This verification has already been verified.', 'This verification has already been verified.'),
   /** verify_totp for a user with nothing it could check (the reference's 400). */

@@ -19,7 +19,7 @@ import {
   type SmsMessageFilter,
   type SmsMessageRecord,
 } from '../store/sms-message.repository.js';
-import { findVerification, insertVerification, supersedeOpenVerifications, updateVerificationState } from '../store/verification.repository.js';
+import { findCurrentVerification, findVerification, insertVerification, supersedeOpenVerifications, updateVerificationState } from '../store/verification.repository.js';
 import type { ServiceContext } from './context.js';
 import { findPhoneNumberForChange, reconcileUser, saveNumber } from './ownership.js';
 
@@ -49,8 +49,8 @@ export interface VerificationService {
   readonly delivery: SmsDelivery;
   /** Sends a new code, superseding the previous one; answers the pending verification. */
   prepare(phoneNumberId: string, caller?: Caller): Promise<OtpVerification>;
-  /** Checks a code; answers the verification with its new status. */
-  attempt(phoneNumberId: string, verificationId: string, code: string): Promise<OtpVerification>;
+  /** Checks a code against the given verification, or the number's current one; answers it with its new status. */
+  attempt(phoneNumberId: string, verificationId: string | undefined, code: string): Promise<OtpVerification>;
   /** The development inbox: newest first, optionally for one number (E.164). */
   listMessages(filter: SmsMessageFilter): Promise<SmsMessagePage>;
   /** Stops retries (recorded abandoned). */
@@ -233,18 +233,22 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
     },
 
     /**
-     * Checks a code. The outcome is the verification's new status (rule 7);
+     * Checks a code against the given verification, or without an id against
+     * the number's current one. The outcome is the verification's new status (rule 7);
      * a right code verifies the number and claims it (rule 2) in the same
      * transaction. Refused with form_identifier_exists if another user holds
      * the number claimed; nothing changes then, so the code stays usable.
      */
-    async attempt(phoneNumberId: string, verificationId: string, code: string): Promise<OtpVerification> {
+    async attempt(phoneNumberId: string, verificationId: string | undefined, code: string): Promise<OtpVerification> {
       return store.transaction(async (trx) => {
         // Locks the owner, then the number, and reads it under the locks (ownership.ts).
         const number = await findPhoneNumberForChange(store, trx, phoneNumberId);
         if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
-        const v = await findVerification(trx, verificationId);
-        if (v === undefined || v.phoneNumberId !== phoneNumberId) throw errors.notFound('Verification', 'verification_id');
+        // Without an id: the number's current verification, so a code read on the phone needs nothing else.
+        const v = verificationId === undefined ? await findCurrentVerification(trx, phoneNumberId) : await findVerification(trx, verificationId);
+        if (v === undefined || v.phoneNumberId !== phoneNumberId) {
+          throw verificationId === undefined ? errors.noVerification() : errors.notFound('Verification', 'verification_id');
+        }
         // Hashed and compared in constant time whatever the state, so timing tells nothing either.
         const matches = hasher.matches(normalizeCode(code), v.codeHash);
         const now = clock.now();

@@ -47,6 +47,20 @@ export async function findVerification(db: Executor, id: string): Promise<OtpVer
   return row === undefined ? undefined : toVerification(row);
 }
 
+/** The number's newest verification not replaced by a newer prepare: the one its code can verify it with. */
+export async function findCurrentVerification(db: Executor, phoneNumberId: string): Promise<OtpVerification | undefined> {
+  const row = await db
+    .selectFrom('verifications')
+    .selectAll()
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('superseded', '=', 0)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toVerification(row);
+}
+
 /** Writes what an attempt changed: the status and the attempt count. */
 export async function updateVerificationState(db: Executor, v: OtpVerification): Promise<void> {
   await db

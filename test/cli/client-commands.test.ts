@@ -126,7 +126,7 @@ for (const storeFactory of storeFactories()) {
 
       const limited = await client.phoneNumbers.create({ userId: user.id, phoneNumber: freshNumber() });
       await client.phoneNumbers.prepareVerification(limited.id!);
-      const tooFast = await cli(['phone-numbers', 'verify', limited.id!, '--code', '123456']);
+      const tooFast = await cli(['phone-numbers', 'verify', limited.id!, '--send', '--code', '123456']);
       assert.equal(tooFast.code, 1);
       assert.match(tooFast.stderr, /^callsign: too_many_requests: .+ \(HTTP 429, retry after \d+s, trace \w+\)\n$/);
 
@@ -160,7 +160,7 @@ for (const storeFactory of storeFactories()) {
       const right = await cli(['phone-numbers', 'verify', second.id!, '--code', '424242', '--json']);
       assert.equal(right.code, 0, right.stderr);
       assert.equal(JSON.parse(right.stdout).status, 'verified');
-      assert.match(right.stderr, /^Sent a code to \+14155550174 \(verification ver_\w+, expires .+\)\.\n$/);
+      assert.match(right.stderr, /^No code was pending: sent one to \+14155550174 \(verification ver_\w+, expires .+\)\.\n$/);
       assert.equal((await client.phoneNumbers.get(second.id!)).verification?.status, 'verified');
     });
 
@@ -179,7 +179,7 @@ for (const storeFactory of storeFactories()) {
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^Status\s+verified$/m);
       assert.match(result.stdout, /^Attempts\s+2$/m);
-      assert.match(result.stderr, new RegExp(`^Sent a code to \\${phoneNumber} .+\\nCode: That code is not right .+\\nCode: \\${phoneNumber} is verified\\.\\n$`));
+      assert.match(result.stderr, new RegExp(`^No code was pending: sent one to \\${phoneNumber} .+\\nCode: That code is not right .+\\nCode: \\${phoneNumber} is verified\\.\\n$`));
       assert.equal((await client.phoneNumbers.get(number.id!)).verification?.status, 'verified');
     });
 
@@ -195,6 +195,153 @@ for (const storeFactory of storeFactories()) {
       const empty = await cli(['phone-numbers', 'verify', second.id!], '');
       assert.equal(empty.code, 1);
       assert.match(empty.stderr, /callsign: \+14155550176 is not verified: no code was entered\.\n$/);
+    });
+
+    /** The development inbox for one number, newest first. */
+    const inbox = async (phoneNumber: string) => (await client.dev.listSmsMessages({ phoneNumber, limit: 500 })).data;
+    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+    test('phone-numbers verify --code checks the code already sent to a real number: verified, and no second SMS', async () => {
+      const phoneNumber = freshNumber();
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber });
+      const sent = await client.phoneNumbers.prepareVerification(number.id!);
+      // Read where a developer reads it: the inbox, not the API's answer.
+      const [message] = await inbox(phoneNumber);
+      assert.equal(message?.verificationId, sent.id);
+
+      const result = await cli(['phone-numbers', 'verify', number.id!, '--code', message.code!]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`^Verification\\s+${sent.id}$`, 'm'));
+      assert.match(result.stdout, /^Status\s+verified$/m);
+      assert.match(
+        result.stderr,
+        new RegExp(`^Checking the code already sent to ${escape(phoneNumber)} \\(expires .+\\); nothing new was sent\\.\\n${escape(phoneNumber)} is verified\\.\\n$`),
+      );
+      assert.equal((await client.phoneNumbers.get(number.id!)).verification?.status, 'verified');
+      assert.deepEqual((await inbox(phoneNumber)).map((m) => m.verificationId), [sent.id], 'exactly one SMS for the number');
+
+      // Verified by SMS: asking again sends and checks nothing, and says so; --send is refused.
+      const again = await cli(['phone-numbers', 'verify', number.id!, '--code', message.code!]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /^State\s+verified \(sms\)$/m);
+      assert.equal(again.stderr, `${phoneNumber} is already verified (by SMS); nothing was sent or checked.\n`);
+      const resend = await cli(['phone-numbers', 'verify', number.id!, '--send']);
+      assert.equal(resend.code, 1);
+      assert.equal(resend.stderr, `callsign: ${phoneNumber} is already verified (by SMS); no code was sent: a code would verify nothing.\n`);
+      assert.equal((await inbox(phoneNumber)).length, 1, 'still one SMS');
+    });
+
+    test('phone-numbers verify: a wrong code for the pending verification exits 1 and sends nothing; piped stdin uses the pending code too', async () => {
+      const phoneNumber = freshNumber();
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber });
+      const sent = await client.phoneNumbers.prepareVerification(number.id!);
+      const code = (await inbox(phoneNumber))[0]!.code!;
+      const wrongCode = code === '000000' ? '111111' : '000000';
+
+      const wrong = await cli(['phone-numbers', 'verify', number.id!, '--code', wrongCode]);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stdout, /^Status\s+unverified$/m);
+      assert.match(wrong.stdout, /^Attempts\s+1$/m);
+      assert.match(wrong.stderr, new RegExp(`callsign: ${escape(phoneNumber)} is not verified: the code was not right\\.\\n$`));
+      const state = await client.phoneNumbers.get(number.id!);
+      assert.deepEqual([state.verification?.status, state.verification?.attempts], ['unverified', 1]);
+
+      const piped = await cli(['phone-numbers', 'verify', number.id!], `${code}\n`);
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.match(piped.stdout, new RegExp(`^Verification\\s+${sent.id}$`, 'm'));
+      assert.match(piped.stdout, /^Attempts\s+2$/m);
+      assert.match(piped.stderr, /^Checking the code already sent to .+; nothing new was sent\.\nCode: /);
+      assert.deepEqual((await inbox(phoneNumber)).map((m) => m.verificationId), [sent.id], 'no SMS beyond the first');
+    });
+
+    test('phone-numbers verify --verification-id checks that verification and never sends; --send with it is a usage error', async () => {
+      const phoneNumber = freshNumber();
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber });
+      const sent = await client.phoneNumbers.prepareVerification(number.id!);
+      const code = (await inbox(phoneNumber))[0]!.code!;
+
+      const both = await cli(['phone-numbers', 'verify', number.id!, '--verification-id', sent.id, '--send', '--code', code]);
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /^callsign: --send and --verification-id contradict each other.+\(see "callsign phone-numbers verify --help"\)\n$/);
+      const unknown = await cli(['phone-numbers', 'verify', number.id!, '--verification-id', 'ver_unknown', '--code', code]);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /^callsign: resource_not_found: .+param verification_id/);
+      const wrong = await cli(['phone-numbers', 'verify', number.id!, '--verification-id', sent.id, '--code', code === '000000' ? '111111' : '000000']);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /the code was not right\.\n$/);
+
+      const right = await cli(['phone-numbers', 'verify', number.id!, '--verification-id', sent.id, '--code', code, '--json']);
+      assert.equal(right.code, 0, right.stderr);
+      assert.deepEqual([JSON.parse(right.stdout).id, JSON.parse(right.stdout).status], [sent.id, 'verified']);
+      assert.equal(right.stderr, '', 'nothing was sent, so nothing to say');
+      assert.equal((await client.phoneNumbers.get(number.id!)).verification?.status, 'verified');
+      assert.equal((await inbox(phoneNumber)).length, 1, 'no second SMS');
+    });
+
+    test('phone-numbers verify on a number an administrator verified sends nothing and exits 0; --send is refused', async () => {
+      const phoneNumber = freshNumber();
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber, verified: true });
+      for (const args of [['--code', '123456'], [], ['--verification-id', 'ver_whatever', '--code', '1']]) {
+        const result = await cli(['phone-numbers', 'verify', number.id!, ...args], '424242\n');
+        assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+        assert.match(result.stdout, /^State\s+verified \(admin\)$/m);
+        assert.equal(result.stderr, `${phoneNumber} is already verified (by an administrator); nothing was sent or checked.\n`);
+      }
+      const send = await cli(['phone-numbers', 'verify', number.id!, '--send', '--code', '123456']);
+      assert.equal(send.code, 1);
+      assert.match(send.stderr, /is already verified \(by an administrator\); no code was sent/);
+      assert.deepEqual(await inbox(phoneNumber), [], 'no SMS to a verified number');
+    });
+
+    test('phone-numbers verify sends a new code only when none is pending: a failed verification is replaced', async () => {
+      // A test-mode number: no send limits, and its code is 424242.
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber: '+14155550181' });
+      const failed = await client.phoneNumbers.prepareVerification(number.id!);
+      for (let i = 0; i < 3; i += 1) await client.phoneNumbers.attemptVerification(number.id!, { verificationId: failed.id, code: '000000' });
+      assert.equal((await client.phoneNumbers.get(number.id!)).verification?.status, 'failed');
+      const result = await cli(['phone-numbers', 'verify', number.id!, '--code', '424242', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      const outcome = JSON.parse(result.stdout);
+      assert.notEqual(outcome.id, failed.id);
+      assert.equal(outcome.status, 'verified');
+      assert.match(result.stderr, new RegExp(`^No code was pending: sent one to \\+14155550181 \\(verification ${outcome.id}, expires .+\\)\\.\\n$`));
+      assert.deepEqual((await inbox('+14155550181')).map((m) => m.verificationId), [outcome.id, failed.id]);
+    });
+
+    test('sms inbox lists newest first, as the API does; an invalid --phone-number is refused naming the parameter', async () => {
+      const user = await client.users.create();
+      const older = await client.phoneNumbers.create({ userId: user.id, phoneNumber: '+14155550182' });
+      const newer = await client.phoneNumbers.create({ userId: user.id, phoneNumber: '+14155550183' });
+      const first = await client.phoneNumbers.prepareVerification(older.id!);
+      const second = await client.phoneNumbers.prepareVerification(newer.id!);
+      // Test-mode numbers have no resend cooldown: a second code to the same number at once.
+      const third = await client.phoneNumbers.prepareVerification(older.id!);
+
+      const table = await cli(['sms', 'inbox', '--limit', '3']);
+      assert.equal(table.code, 0, table.stderr);
+      assert.deepEqual(
+        table.stdout.trim().split('\n').slice(1).map((row) => row.match(/\+\d+/)?.[0]),
+        ['+14155550182', '+14155550183', '+14155550182'],
+        table.stdout,
+      );
+      const listed = await json(['sms', 'inbox', '--limit', '3']);
+      assert.deepEqual(listed.map((m: any) => m.verificationId), [third.id, second.id, first.id]);
+      const api = await client.dev.listSmsMessages({ limit: 3 });
+      assert.deepEqual(listed.map((m: any) => m.id), api.data.map((m) => m.id), 'the same order as GET /v1/dev/sms_messages');
+      const one = await json(['sms', 'inbox', '--phone-number', '+1 415 555 0182']);
+      assert.deepEqual(one.map((m: any) => m.verificationId), [third.id, first.id]);
+
+      for (const bad of ['nonsense', '+1 555']) {
+        const invalid = await cli(['sms', 'inbox', '--phone-number', bad]);
+        assert.equal(invalid.code, 1, bad);
+        assert.equal(invalid.stdout, '');
+        assert.match(invalid.stderr, /^callsign: form_param_format_invalid: phone_number must be a valid phone number.+\(HTTP 422, param phone_number, trace \w+\)\n$/);
+      }
     });
 
     test('sms inbox: a table, --json, and --follow printing new messages as they arrive', async () => {
@@ -220,6 +367,38 @@ for (const storeFactory of storeFactories()) {
       const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
       assert.ok(lines.some((m) => m.verificationId === second.id && m.code === '424242' && m.status === 'test_mode'));
       assert.equal(new Set(lines.map((m) => `${m.id} ${m.status}`)).size, lines.length, 'nothing printed twice');
+    });
+  });
+
+  describe(`callsign phone-numbers verify against Callsign without a development inbox (${storeFactory.name})`, () => {
+    let server: TestServer;
+    let env: NodeJS.ProcessEnv;
+    let client: Callsign;
+    before(async () => {
+      server = await startServer({ storeFactory });
+      env = cliEnv({ CALLSIGN_URL: server.url, CALLSIGN_SECRET_KEY: server.key });
+      client = new Callsign({ secretKey: server.key, baseUrl: server.url });
+    });
+    after(() => server.close());
+
+    test('a code read on the phone verifies the number with nothing else: no inbox, no verification id, no second SMS', async () => {
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber: freshNumber() });
+      const sent = await client.phoneNumbers.prepareVerification(number.id!);
+      // What the person reads on their phone: here, what the log provider kept.
+      const messages = () => server.store.db.selectFrom('sms_messages').select(['verification_id', 'code']).where('phone_number_id', '=', number.id!).execute();
+      const [message] = await messages();
+      assert.equal(message?.verification_id, sent.id);
+      const wrong = await runBin(['phone-numbers', 'verify', number.id!, '--code', message.code === '000000' ? '111111' : '000000'], env);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stdout, /^Attempts\s+1$/m);
+      assert.match(wrong.stderr, /the code was not right\.\n$/);
+
+      const right = await runBin(['phone-numbers', 'verify', number.id!, '--code', message.code!], env);
+      assert.equal(right.code, 0, right.stderr);
+      assert.match(right.stderr, /^Checking the code already sent to \+\d+ \(expires .+\); nothing new was sent\.\n/);
+      assert.equal((await client.phoneNumbers.get(number.id!)).verification?.status, 'verified');
+      assert.equal((await messages()).length, 1, 'one SMS, the first');
     });
   });
 }

@@ -87,6 +87,14 @@ const EXTRA_BODY_FIELDS: Readonly<Record<string, { readonly fields: readonly str
   },
 };
 
+/** Body fields the reference requires that Callsign accepts left out: a superset, so a client that sends them works unchanged. */
+const OPTIONAL_BODY_FIELDS: Readonly<Record<string, { readonly fields: readonly string[]; readonly reason: string }>> = {
+  'POST /phone_numbers/{phone_number_id}/attempt_verification': {
+    fields: ['verification_id'],
+    reason: "without it the code is checked against the number's current verification, so a code read on the phone is all a caller needs.",
+  },
+};
+
 /**
  * User arrays Callsign always answers empty (maxItems 0, items `not: {}`),
  * because it keeps no such objects: there are no items whose required fields
@@ -229,6 +237,7 @@ function drift(served: Json, reference: Json): string[] {
   for (const key of referenceOps.keys()) check(servedOps.has(key) || key in NOT_SERVED, `${key} is neither served nor listed in NOT_SERVED`);
   for (const key of Object.keys(NOT_SERVED)) check(referenceOps.has(key), `NOT_SERVED lists ${key}, which the reference does not have`);
   for (const key of Object.keys(EXTRA_BODY_FIELDS)) check(servedOps.has(key), `EXTRA_BODY_FIELDS lists ${key}, which is not served`);
+  for (const key of Object.keys(OPTIONAL_BODY_FIELDS)) check(servedOps.has(key), `OPTIONAL_BODY_FIELDS lists ${key}, which is not served`);
 
   const differences: Difference[] = [];
   const empty = new Set<string>();
@@ -239,7 +248,8 @@ function drift(served: Json, reference: Json): string[] {
     for (const location of ['path', 'query']) same(requiredParams(served, operation, location), requiredParams(reference, ref, location), `${key}: required ${location} parameters`);
     const mine = bodySchema(served, operation);
     const theirs = bodySchema(reference, ref);
-    same(mine?.required ?? [], theirs?.required ?? [], `${key}: required body fields`);
+    const optional = OPTIONAL_BODY_FIELDS[key]?.fields ?? [];
+    same(mine?.required ?? [], ((theirs?.required ?? []) as string[]).filter((field) => !optional.includes(field)), `${key}: required body fields`);
     same(
       Object.keys(mine?.properties ?? {}).filter((field) => !(field in (theirs?.properties ?? {}))),
       EXTRA_BODY_FIELDS[key]?.fields ?? [],

@@ -264,11 +264,35 @@ for (const storeFactory of storeFactories()) {
       assert.equal((await v.number(q.id)).verification.attempts, 0);
     });
 
+    test("without verification_id the code is checked against the number's current verification: the newest prepare's", async () => {
+      const n = await v.newNumber(freshNumber());
+      const attempt = (code: string) => api('POST', `/v1/phone_numbers/${n.id}/attempt_verification`, { body: { code } });
+      const none = await attempt('123456');
+      assertError(none, 404, 'resource_not_found', 'verification_id');
+      assert.match(none.body.errors[0].long_message, /prepare_verification first/);
+
+      const first = (await v.prepare(n.id)).body;
+      const firstCode = (await v.inbox()).find((m) => m.verification_id === first.id).code;
+      clock.advance(60_000);
+      const second = (await v.prepare(n.id)).body;
+      const secondCode = (await v.inbox()).find((m) => m.verification_id === second.id).code;
+      if (firstCode !== secondCode) {
+        const stale = await attempt(firstCode);
+        assert.equal(stale.body.id, second.id, 'the current verification is the newest one');
+        assert.equal(stale.body.status, 'unverified');
+        assert.equal(stale.body.attempts, 1);
+      }
+      const right = await attempt(` ${secondCode.slice(0, 3)}-${secondCode.slice(3)} `);
+      assert.equal(right.status, 200, right.text);
+      assert.deepEqual([right.body.id, right.body.status], [second.id, 'verified']);
+      assert.equal((await v.number(n.id)).verification.status, 'verified');
+      assertError(await attempt(secondCode), 400, 'verification_already_verified');
+    });
+
     test('malformed requests are 422 naming the parameter, and change nothing', async () => {
       const p = await prepared();
       const attempt = (body: unknown) => api('POST', `/v1/phone_numbers/${p.id}/attempt_verification`, { body });
       assertError(await attempt({ verification_id: p.verification.id }), 422, 'form_param_missing', 'code');
-      assertError(await attempt({ code: p.code }), 422, 'form_param_missing', 'verification_id');
       assertError(await attempt({ verification_id: p.verification.id, code: Number(p.code) }), 422, 'form_param_format_invalid', 'code');
       assertError(await attempt({ verification_id: p.verification.id, code: p.code, strategy: 'phone_code' }), 422, 'form_param_unknown', 'strategy');
       assertError(await attempt({ verification_id: p.verification.id, code: '1'.repeat(1000) }), 422, 'form_param_value_invalid', 'code');

@@ -22,7 +22,13 @@ export const PrepareVerificationBody = Type.Object({}, { additionalProperties: f
 
 export const AttemptVerificationBody = Type.Object(
   {
-    verification_id: Type.String({ maxLength: 64, description: 'The id prepare_verification answered.' }),
+    verification_id: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          "The id prepare_verification answered. Without it, the code is checked against the number's current verification: the one its latest prepare_verification made.",
+      }),
+    ),
     code: Type.String({ maxLength: 32, description: 'The code the person received; spaces and dashes are ignored.' }),
   },
   { additionalProperties: false },
@@ -57,9 +63,15 @@ export const SmsMessageList = Type.Object(
 
 export const SmsMessageListQuery = Type.Object(
   {
-    phone_number: Type.Optional(Type.String({ maxLength: 64, description: 'Only messages to this number (any format libphonenumber reads).' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    phone_number: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          'Only messages to this phone number, in any accepted format (`+` and the country code; encode the `+` as `%2B` in a query string).',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'How many messages to return, 1 to 500. Default: 50.' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Skip the first `offset` messages when paginating. Default: 0.' })),
   },
   { additionalProperties: false },
 );
