@@ -19,6 +19,14 @@ const DESCRIPTION = [
   'same schemas that validate requests, so it cannot drift from what the server accepts.',
 ].join('\n');
 
+/** The reference page's icon: a handset in Callsign's colours, nothing of the framework's. */
+const FAVICON = [
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">',
+  '<rect width="32" height="32" rx="7" fill="#1e3a5f"/>',
+  '<path fill="#fff" d="M11.6 7.5c.6-.2 1.3.1 1.6.7l1.6 3.4c.3.6.1 1.3-.4 1.7l-1.6 1.2c1 2.1 2.6 3.8 4.7 4.8l1.2-1.6c.4-.5 1.1-.7 1.7-.4l3.4 1.6c.6.3.9 1 .7 1.6l-.7 2.4c-.2.7-.9 1.2-1.6 1.1C14.6 23.4 8.6 17.4 8 9.8c-.1-.7.4-1.4 1.1-1.6z"/>',
+  '</svg>',
+].join('');
+
 function packageVersion(): string {
   // dist/src/http/openapi.js → the repository's package.json; a missing file must not stop the server.
   try {
@@ -71,7 +79,10 @@ export function liftNamedSchemas(document: Json): Json {
     }
   }
   const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
-  return { ...document, paths, components: { ...components, schemas: sorted } };
+  // A tag no served operation uses (Development, when the inbox is not served) is left out.
+  const used = new Set(Object.values(paths).flatMap((item) => Object.values(item as Json).flatMap((operation) => ((operation as Json).tags as string[] | undefined) ?? [])));
+  const tags = Array.isArray(document.tags) ? { tags: (document.tags as Json[]).filter((tag) => used.has(tag.name as string)) } : {};
+  return { ...document, ...tags, paths, components: { ...components, schemas: sorted } };
 }
 
 /**
@@ -96,6 +107,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'Users', description: 'Users: a user needs no identifier to exist and holds phone numbers.' },
         { name: 'Phone Numbers', description: 'Phone numbers: E.164, one claimed owner, verification, second factor.' },
+        { name: 'Development', description: "Callsign's own, not Clerk's: served only in development or with test mode on." },
       ],
       components: {
         securitySchemes: {
@@ -112,8 +124,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: DOCS_PATH,
     // The page and its assets are served by the app itself (no CDN): it works offline. It reads the same document at /docs/json.
-    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 1 },
-    theme: { title: 'Callsign API reference' },
+    // BaseLayout: the reference alone, without Swagger UI's top bar (its logo and the bar to explore another document's URL).
+    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 1, layout: 'BaseLayout' },
+    theme: {
+      title: 'Callsign API reference',
+      // Callsign's icon instead of the framework's favicons.
+      favicon: [{ filename: 'callsign.svg', rel: 'icon', type: 'image/svg+xml', sizes: 'any', content: FAVICON }],
+    },
+    // No logo: without this, @fastify/swagger-ui puts Fastify's in the top bar's place (null means none, though its types omit it).
+    logo: null as unknown as undefined,
   });
 
   // Bytes, so Fastify sends the content type exactly as set (see json-reply.ts).

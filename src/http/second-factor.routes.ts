@@ -17,7 +17,14 @@ export function registerSecondFactorRoutes(app: FastifyInstance, secondFactor: S
       schema: {
         operationId: 'VerifyTOTP',
         tags,
-        description: 'Verifies and uses up one backup code. Callsign has no TOTP: a user without a second factor answers 400.',
+        summary: 'Verify a backup code for a user',
+        description: [
+          'Verify that the provided backup code is valid for the user. Verifying a backup code consumes it (it becomes invalid). ' +
+            'Useful for custom auth flows and re-verification.',
+          '',
+          'Callsign has no TOTP: this checks backup codes only. A wrong, malformed or used code is 422 form_code_incorrect ' +
+            '(one answer for all three); a user without a second-factor phone number is 400 second_factor_not_enabled.',
+        ].join('\n'),
         params: UserParams,
         body: VerifyTotpBody,
         response: { 200: TotpVerified, ...errorResponses },
@@ -32,7 +39,16 @@ export function registerSecondFactorRoutes(app: FastifyInstance, secondFactor: S
   app.delete<{ Params: Static<typeof UserParams> }>(
     '/v1/users/:user_id/backup_code',
     {
-      schema: { operationId: 'DeleteBackupCode', tags, params: UserParams, response: { 200: UserIdObject, ...errorResponses } },
+      schema: {
+        operationId: 'DeleteBackupCode',
+        tags,
+        summary: "Disable all of a user's backup codes",
+        description:
+          "Disable all of a user's backup codes. The second factors stay; the user has no backup codes until MFA is turned " +
+          'off and on again. Answers `{user_id}`.',
+        params: UserParams,
+        response: { 200: UserIdObject, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const { userId } = await secondFactor.deleteBackupCodes(request.params.user_id);
@@ -46,7 +62,10 @@ export function registerSecondFactorRoutes(app: FastifyInstance, secondFactor: S
       schema: {
         operationId: 'DisableMFA',
         tags,
-        description: 'Unreserves every second-factor number (the numbers stay) and removes the backup codes.',
+        summary: "Disable a user's MFA methods",
+        description:
+          "Disable all of a user's MFA methods at once: every phone number reserved for second factor is unreserved (the " +
+          'numbers stay, verified, and the primary does not change) and the backup codes are removed. Answers `{user_id}`.',
         params: UserParams,
         response: { 200: UserIdObject, ...errorResponses },
       },

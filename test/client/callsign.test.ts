@@ -194,7 +194,7 @@ for (const storeFactory of storeFactories()) {
         PreparePhoneNumberVerification: callsign.phoneNumbers.prepareVerification,
         AttemptPhoneNumberVerification: callsign.phoneNumbers.attemptVerification,
         ReplaceUserPhoneNumber: callsign.phoneNumbers.replaceForUser,
-        'GET /v1/dev/sms_messages': callsign.dev.listSmsMessages,
+        ListDevSmsMessages: callsign.dev.listSmsMessages,
         'GET /healthz': callsign.health,
         'GET /readyz': callsign.ready,
         'GET /v1/openapi.json': callsign.openApiDocument,

@@ -105,8 +105,52 @@ for (const storeFactory of storeFactories()) {
         }
       }
       assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
-      for (const hidden of ['/healthz', '/readyz', '/openapi.json', '/v1/openapi.json', '/docs', '/docs/json', '/dev/sms_messages']) {
+      for (const hidden of ['/healthz', '/readyz', '/openapi.json', '/v1/openapi.json', '/docs', '/docs/json']) {
         assert.equal(document.paths[hidden], undefined, hidden);
+      }
+      assert.deepEqual(
+        document.tags.map((tag: Json) => tag.name),
+        ['Users', 'Phone Numbers', 'Development'],
+      );
+    });
+
+    test('every operation has a summary and a description; every parameter and every request-body field, a description', () => {
+      const missing: string[] = [];
+      const operations = Object.entries(document.paths as Json).flatMap(([path, item]) =>
+        Object.entries(item as Json).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation as Json] as const),
+      );
+      assert.ok(operations.length >= 19, `${operations.length} operations`);
+      const described = (text: unknown): boolean => typeof text === 'string' && text.trim().length >= 10;
+      for (const [name, operation] of operations) {
+        if (!described(operation.summary)) missing.push(`${name}: summary`);
+        if (!described(operation.description)) missing.push(`${name}: description`);
+        for (const parameter of (operation.parameters ?? []) as Json[]) {
+          if (!described(parameter.description)) missing.push(`${name}: ${parameter.in} parameter ${parameter.name}`);
+        }
+        const body = operation.requestBody?.content?.['application/json']?.schema as Json | undefined;
+        for (const [field, schema] of Object.entries((body?.properties ?? {}) as Json)) {
+          if (!described((schema as Json).description)) missing.push(`${name}: body field ${field}`);
+        }
+      }
+      assert.deepEqual(missing, []);
+      // The development inbox is described too, under its own tag, while it is served.
+      const inbox = document.paths['/dev/sms_messages'].get;
+      assert.equal(inbox.operationId, 'ListDevSmsMessages');
+      assert.deepEqual(inbox.tags, ['Development']);
+      assert.deepEqual(inbox.parameters.map((p: Json) => p.name).sort(), ['limit', 'offset', 'phone_number']);
+    });
+
+    test('a server without the development inbox describes neither it nor its tag', async () => {
+      const plain = await startServer({ storeFactory });
+      try {
+        const doc = (await (await fetch(`${plain.url}/v1/openapi.json`)).json()) as Json;
+        assert.equal(doc.paths['/dev/sms_messages'], undefined);
+        assert.deepEqual(
+          doc.tags.map((tag: Json) => tag.name),
+          ['Users', 'Phone Numbers'],
+        );
+      } finally {
+        await plain.close();
       }
     });
 
@@ -158,6 +202,23 @@ for (const storeFactory of storeFactories()) {
       }
       // The page reads the same document.
       assert.deepEqual(await (await fetch(`${server.url}/docs/json`)).json(), document);
+    });
+
+    test('/docs carries no framework branding: no logo, no favicons of its own, no top bar to explore other documents', async () => {
+      const html = await (await fetch(`${server.url}/docs`)).text();
+      assert.doesNotMatch(html, /logo|favicon-(16|32)x(16|32)\.png|explore|petstore/i);
+      const icon = html.match(/<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/);
+      assert.ok(icon !== null, 'Callsign icon');
+      const iconRes = await fetch(`${server.url}${icon[1]}`);
+      assert.equal(iconRes.status, 200);
+      assert.doesNotMatch(await iconRes.text(), /fastify|swagger/i);
+      // The page's script: Swagger UI's BaseLayout (the reference alone; StandaloneLayout adds the top bar with the
+      // framework's logo and a field to explore another document's URL), and no logo image put in the top bar's place.
+      const script = await (await fetch(`${server.url}/docs/static/swagger-initializer.js`)).text();
+      const config = JSON.parse(script.match(/const config = (\{.*\})\n/)![1]!) as Json;
+      assert.equal(config.layout, 'BaseLayout');
+      assert.doesNotMatch(script, /data:image|topbar/);
+      assert.match(script, /validatorUrl: null/, 'no badge from an outside validator');
     });
   });
 }

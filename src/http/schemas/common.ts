@@ -14,8 +14,26 @@ export const Metadata = Type.Record(Type.String(), Type.Unknown(), {
   description: 'Arbitrary JSON object, at most 8 KiB serialized.',
 });
 
+/** Metadata as a request field: what it is for (Clerk's wording) and what the request does with it. */
+export const MetadataField = (description: string): typeof Metadata =>
+  Type.Record(Type.String(), Type.Unknown(), { description: `${description} A JSON object, at most 8 KiB serialized.` });
+
+/** A user's three optional metadata request fields; `how` says what happens to the stored object. */
+export function metadataFields(how: string) {
+  return {
+    public_metadata: Type.Optional(MetadataField(`Metadata saved on the user, that is visible to both your frontend and backend. ${how}`)),
+    private_metadata: Type.Optional(MetadataField(`Metadata saved on the user that is only visible to your backend. ${how}`)),
+    unsafe_metadata: Type.Optional(
+      MetadataField(`Metadata saved on the user, that Clerk lets the frontend update too (Callsign has no frontend API). ${how}`),
+    ),
+  };
+}
+
 /** Names, external ids: generous but bounded. */
 export const ShortText = Type.String({ maxLength: 256 });
+
+/** ShortText as a request field, with its description. */
+export const ShortTextField = (description: string): typeof ShortText => Type.String({ maxLength: 256, description });
 
 export const ClerkError = Type.Object(
   {

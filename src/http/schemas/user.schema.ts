@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Metadata, Nullable, ShortText, StringEnum } from './common.js';
+import { Metadata, metadataFields, Nullable, ShortTextField, StringEnum } from './common.js';
 import { PhoneNumber } from './phone-number.schema.js';
 
 const Never = Type.Array(Type.Never(), { maxItems: 0, description: 'Callsign holds none of these: always empty.' });
@@ -47,17 +47,23 @@ export const User = Type.Object(
   { $id: 'User', additionalProperties: false },
 );
 
-export const UserParams = Type.Object({ user_id: Type.String() });
+export const UserParams = Type.Object({ user_id: Type.String({ description: 'The ID of the user (`user_…`).' }) });
 
 const IdentificationStatus = StringEnum(['verified', 'reserved', 'unverified'] as const);
 
 export const ReplacePhoneNumberBody = Type.Object(
   {
-    phone_number: Type.String({ description: 'International format: + and the country code.' }),
+    phone_number: Type.String({
+      description:
+        'The new phone number, in international format: `+` and the country code (spaces, dots, dashes and parentheses are ignored). Stored in E.164.',
+    }),
     identification_status: Type.Optional(
       StringEnum(['verified', 'reserved', 'unverified'] as const, {
         default: 'verified',
-        description: 'verified (default), reserved (unverified but locked to this user) or unverified.',
+        description:
+          'Controls the status of the replacement phone number. Defaults to `verified`. Set to `reserved` to create it reserved ' +
+          '(unverified but usable for sign-in and locked so no other user can claim it), or to `unverified` to create it neither ' +
+          'usable for sign-in nor locked (the user is then left without a primary phone number).',
       }),
     ),
   },
@@ -66,19 +72,37 @@ export const ReplacePhoneNumberBody = Type.Object(
 
 export const CreateUserBody = Type.Object(
   {
-    external_id: Type.Optional(Nullable(ShortText)),
-    first_name: Type.Optional(Nullable(ShortText)),
-    last_name: Type.Optional(Nullable(ShortText)),
-    phone_number: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
-    phone_number_identification_status: Type.Optional(Type.Array(IdentificationStatus, { maxItems: 50 })),
-    public_metadata: Type.Optional(Metadata),
-    private_metadata: Type.Optional(Metadata),
-    unsafe_metadata: Type.Optional(Metadata),
+    external_id: Type.Optional(
+      Nullable(ShortTextField('The ID of the user as used in your external systems or your previous authentication solution (at most 256 characters).')),
+    ),
+    first_name: Type.Optional(Nullable(ShortTextField('The first name to assign to the user (at most 256 characters).'))),
+    last_name: Type.Optional(Nullable(ShortTextField('The last name to assign to the user (at most 256 characters).'))),
+    phone_number: Type.Optional(
+      Type.Array(Type.String(), {
+        maxItems: 50,
+        description:
+          'Phone numbers to add to the user, in international format (`+` and the country code). No other user may hold one of them claimed. ' +
+          "The first claimed phone number becomes the user's primary phone number. Created verified by default; " +
+          'see `phone_number_identification_status` to create them reserved or unverified.',
+      }),
+    ),
+    phone_number_identification_status: Type.Optional(
+      Type.Array(IdentificationStatus, {
+        maxItems: 50,
+        description:
+          'Controls the status each phone number is created with. Runs parallel to `phone_number`, applied by position. ' +
+          'When omitted or empty, every phone number is created `verified`. Set an item to `reserved` to create the corresponding ' +
+          'phone number reserved (unverified but usable for sign-in and locked so no other user can claim it), or to `unverified`.',
+      }),
+    ),
+    ...metadataFields('The user is created with it.'),
     // These only switch off checks Callsign never makes, so they change nothing.
-    skip_password_checks: Type.Optional(Nullable(Type.Boolean())),
-    skip_password_requirement: Type.Optional(Nullable(Type.Boolean())),
-    skip_legal_checks: Type.Optional(Nullable(Type.Boolean())),
-    skip_user_requirement: Type.Optional(Nullable(Type.Boolean())),
+    skip_password_checks: Type.Optional(Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign keeps no passwords.' }))),
+    skip_password_requirement: Type.Optional(Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign keeps no passwords.' }))),
+    skip_legal_checks: Type.Optional(Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign makes no legal checks.' }))),
+    skip_user_requirement: Type.Optional(
+      Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign requires no identifier (a user may be created with none).' })),
+    ),
   },
   { additionalProperties: false },
 );
@@ -107,28 +131,40 @@ export const CREATE_USER_UNSUPPORTED = [
 
 export const UpdateUserBody = Type.Object(
   {
-    external_id: Type.Optional(Nullable(ShortText)),
-    first_name: Type.Optional(Nullable(ShortText)),
-    last_name: Type.Optional(Nullable(ShortText)),
-    primary_phone_number_id: Type.Optional(Nullable(Type.String())),
-    public_metadata: Type.Optional(Metadata),
-    private_metadata: Type.Optional(Metadata),
-    unsafe_metadata: Type.Optional(Metadata),
-    skip_password_checks: Type.Optional(Nullable(Type.Boolean())),
-    skip_legal_checks: Type.Optional(Nullable(Type.Boolean())),
-    notify_primary_email_address_changed: Type.Optional(Nullable(Type.Boolean())),
-    sign_out_of_other_sessions: Type.Optional(Nullable(Type.Boolean())),
+    external_id: Type.Optional(
+      Nullable(ShortTextField('The ID of the user as used in your external systems or your previous authentication solution; `null` clears it.')),
+    ),
+    first_name: Type.Optional(Nullable(ShortTextField('The first name to assign to the user; `null` clears it.'))),
+    last_name: Type.Optional(Nullable(ShortTextField('The last name to assign to the user; `null` clears it.'))),
+    primary_phone_number_id: Type.Optional(
+      Nullable(
+        Type.String({
+          description: 'The ID of the phone number to set as primary. It must be claimed (verified or reserved), and present on the current user.',
+        }),
+      ),
+    ),
+    ...metadataFields(
+      'Replaces the stored object, as before Clerk API version 2026-05-12 (older clients still send it); prefer PATCH or PUT /users/{user_id}/metadata.',
+    ),
+    skip_password_checks: Type.Optional(Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign keeps no passwords.' }))),
+    skip_legal_checks: Type.Optional(Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign makes no legal checks.' }))),
+    notify_primary_email_address_changed: Type.Optional(
+      Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign keeps no email addresses.' })),
+    ),
+    sign_out_of_other_sessions: Type.Optional(Nullable(Type.Boolean({ description: 'Accepted and ignored: Callsign has no sessions.' }))),
   },
   { additionalProperties: false },
 );
 
 /** PATCH merges each given object into the stored one (null removes a key); PUT replaces each given object. */
 export const UserMetadataBody = Type.Object(
-  {
-    public_metadata: Type.Optional(Metadata),
-    private_metadata: Type.Optional(Metadata),
-    unsafe_metadata: Type.Optional(Metadata),
-  },
+  metadataFields('The new object will be merged with the existing value (`null` removes a key, at any depth). Left out: unchanged.'),
+  { additionalProperties: false },
+);
+
+/** The same fields as UserMetadataBody, described for PUT. */
+export const ReplaceUserMetadataBody = Type.Object(
+  metadataFields('The existing value will be replaced entirely with the new object. Left out: unchanged.'),
   { additionalProperties: false },
 );
 
@@ -151,29 +187,72 @@ export const UPDATE_USER_UNSUPPORTED = [
   'bypass_client_trust',
 ] as const;
 
-const Values = Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 });
+const Values = (description: string) => Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100, description });
 
 const userFilters = {
-  phone_number: Type.Optional(Values),
-  user_id: Type.Optional(Values),
-  external_id: Type.Optional(Values),
-  query: Type.Optional(Type.String({ maxLength: 256 })),
+  phone_number: Type.Optional(
+    Values(
+      'Users with the specified phone numbers, in any accepted format (encode the `+` as `%2B`; an unencoded `+`, read as a space, is taken as `+`). ' +
+        'Accepts up to 100 phone numbers. Any phone numbers not found are ignored; a value that is no phone number matches nobody.',
+    ),
+  ),
+  user_id: Type.Optional(Values('Users with the specified IDs. Accepts up to 100 user IDs. Any user IDs not found are ignored.')),
+  external_id: Type.Optional(Values('Users with the specified external IDs. Accepts up to 100 external IDs. Any external IDs not found are ignored.')),
+  query: Type.Optional(
+    Type.String({
+      maxLength: 256,
+      description:
+        "Users that match the given query: a case-insensitive part of the user's ID, external ID, first or last name, or one of their phone numbers. " +
+        '`%` and `_` are literal.',
+    }),
+  ),
 };
 
-export const UserCountQuery = Type.Object(userFilters, { additionalProperties: false });
 
 export const ORDER_BY = ['created_at', '+created_at', '-created_at', 'updated_at', '+updated_at', '-updated_at'] as const;
 
-export const UserListQuery = Type.Object(
-  {
-    ...userFilters,
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 10 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 })),
-    order_by: Type.Optional(StringEnum(ORDER_BY, { default: '-created_at' })),
-    starting_after: Type.Optional(Type.String({ maxLength: 256 })),
-  },
-  { additionalProperties: false },
-);
+const paging = {
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 500,
+      default: 10,
+      description: 'Applies a limit to the number of users returned, 1 to 500 (default 10). Can be used for paginating the results together with `offset`. Ignored by the count.',
+    }),
+  ),
+  offset: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      default: 0,
+      description: 'Skip the first `offset` users when paginating (default 0). To be used in conjunction with `limit`. Ignored by the count.',
+    }),
+  ),
+  order_by: Type.Optional(
+    StringEnum(ORDER_BY, {
+      default: '-created_at',
+      description:
+        'Returns users in a particular order: by `created_at` or `updated_at`, with `+` (ascending; also the meaning of no sign) or `-` (descending) ' +
+        'prepended. Default `-created_at`, the newest first. Ties are broken by ID. Ignored by the count.',
+    }),
+  ),
+  starting_after: Type.Optional(
+    Type.String({
+      maxLength: 256,
+      description:
+        'A cursor for pagination: the `id` of the last user on the previous page. Returns the users that follow it in the chosen order, ' +
+        'stable while users are created. An ID that is no user is 422 form_param_value_invalid. Ignored by the count.',
+    }),
+  ),
+};
+
+export const UserListQuery = Type.Object({ ...userFilters, ...paging }, { additionalProperties: false });
+
+/**
+ * The list's filters; its paging parameters are accepted and ignored, because
+ * Clerk's SDKs (Go's user.Count) send the list's parameters to the count too.
+ */
+export const UserCountQuery = Type.Object({ ...userFilters, ...paging }, { additionalProperties: false });
 
 /** Filters Clerk's user list accepts that Callsign does not implement. */
 export const USER_FILTERS_UNSUPPORTED = [
