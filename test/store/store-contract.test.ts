@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { toCallsignError } from '../../src/http/error-handler.js';
 import { after, before, describe, test } from 'node:test';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { CallsignError } from '../../src/domain/errors.js';
@@ -350,11 +351,16 @@ describe('PostgreSQL out of reach', () => {
           await held;
         });
         await isHeld;
-        const error = await rejection(store.transaction(async (trx) => trx.selectFrom('users').select('id').execute()));
-        assert.ok(error instanceof CallsignError, String(error));
-        assert.equal(error.status, 503);
-        release();
-        await holder;
+        try {
+          const error = await rejection(store.transaction(async (trx) => trx.selectFrom('users').select('id').execute()));
+          // The store says "unavailable"; the HTTP error handler answers that 503 with Retry-After.
+          assert.equal(store.unavailable(error), true, String(error));
+          const answered = toCallsignError(error, {}, 0, (e) => store.unavailable(e));
+          assert.deepEqual([answered.status, answered.code, answered.retryAfterSeconds], [503, 'service_unavailable', 1]);
+        } finally {
+          release();
+          await holder;
+        }
       } finally {
         await store.close();
         await database.drop();
