@@ -66,10 +66,10 @@ export async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Starts `node dist/src/main.js` with `env`; resolves once it listens. */
-export async function startCallsign(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `node dist/src/main.js` of `checkout` (this one by default) with `env`; resolves once it listens. */
+export async function startCallsign(env: Record<string, string>, checkout = root): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [join(checkout, 'dist', 'src', 'main.js')], {
     env: { ...process.env, PORT: String(port), CALLSIGN_SECRET_KEY: KEY, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
