@@ -1,5 +1,4 @@
 import { HASH_KEY_MIN_BYTES } from './domain/keyed-hash.js';
-import type { SqliteSynchronous } from './store/sqlite-store.js';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from './domain/verification.js';
 import { OTP_MAX_DIGITS, OTP_MIN_DIGITS } from './domain/otp.js';
@@ -7,6 +6,9 @@ import type { RetryPolicy } from './sms/sms-delivery.js';
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/timeouts.js';
 
 export type Environment = 'development' | 'production';
+
+/** SQLITE_SYNCHRONOUS: the SQLite store's durability (see its `synchronous` option). */
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous: SqliteSynchronous }

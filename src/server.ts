@@ -1,14 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './http/app.js';
-import { parseHashKey, type Config, type SmsConfig } from './config.js';
-import { createLogSmsSender } from './sms/log-sms-sender.js';
-import type { SmsSender } from './sms/sms-sender.js';
-import { createTwilioSmsSender } from './sms/twilio-sms-sender.js';
-import { createWebhookSmsSender } from './sms/webhook-sms-sender.js';
+import { createServices } from './runtime/services.js';
+import { createSmsSender } from './runtime/sms-sender.js';
+import { parseHashKey, type Config } from './config.js';
 import { loadOrCreateDevSecret, newDevHashKey, newDevSecretKey } from './dev-secrets.js';
 import type { Store } from './store/database.js';
-import { openStore } from './store/open-store.js';
+import { openStore } from './runtime/open-store.js';
 
 export interface RunningCallsign {
   readonly app: FastifyInstance;
@@ -30,7 +28,8 @@ export interface RunningCallsign {
 
 /**
  * The composition root: turns a validated configuration into a listening
- * server. The only place that picks implementations (store, SMS sender).
+ * server. The only place that picks implementations (store, SMS sender,
+ * clock and randomness through createServices' defaults) and builds the services.
  */
 export async function startCallsign(config: Config): Promise<RunningCallsign> {
   let secretKeys = config.secretKeys;
@@ -42,15 +41,16 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
   const hashKey = config.hashKey ?? parseHashKey(loadOrCreateDevSecret(config.dataDir, 'dev-hash-key', newDevHashKey))!;
   const store = await openStore(config.database);
   const app = await createApp({
-    store,
+    services: (log) =>
+      createServices(
+        { store, hashKey, sms: createSmsSender(config.sms), smsRetry: config.sms.retry, verification: config.verification },
+        log,
+      ),
+    database: store,
     secretKeys,
-    hashKey,
     logger: { level: config.logLevel },
     bodyLimitBytes: config.bodyLimitBytes,
     timeouts: config.httpTimeouts,
-    sms: createSmsSender(config.sms),
-    smsRetry: config.sms.retry,
-    verification: config.verification,
     devInbox: config.devInbox,
   });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -82,21 +82,4 @@ export async function startCallsign(config: Config): Promise<RunningCallsign> {
       return false;
     },
   };
-}
-
-/** SMS_PROVIDER → the sender that speaks to it. */
-export function createSmsSender(config: SmsConfig): SmsSender {
-  const p = config.provider;
-  switch (p.kind) {
-    case 'log':
-      return createLogSmsSender();
-    case 'webhook':
-      return createWebhookSmsSender({ url: p.url, secret: p.secret, timeoutMs: config.requestTimeoutMs });
-    case 'twilio': {
-      const common = { accountSid: p.accountSid, authToken: p.authToken, baseUrl: p.baseUrl, timeoutMs: config.requestTimeoutMs };
-      return p.from !== undefined
-        ? createTwilioSmsSender({ ...common, from: p.from })
-        : createTwilioSmsSender({ ...common, messagingServiceSid: p.messagingServiceSid! });
-    }
-  }
 }

@@ -111,7 +111,7 @@ ${settingsHelp(MIGRATE_SETTINGS)}
       return exitCode;
     }
     const [{ openStore }, { migrateToLatest }, { migrationProvider }, { Migrator }] = await Promise.all([
-      import('../store/open-store.js'),
+      import('../runtime/open-store.js'),
       import('../store/migrate.js'),
       import('../store/migrations/index.js'),
       import('kysely'),

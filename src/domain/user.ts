@@ -16,3 +16,22 @@ export interface User {
 
 /** Clerk's limit on each metadata object, serialized. */
 export const METADATA_MAX_BYTES = 8 * 1024;
+
+/** Which users a list or count matches: every given criterion holds. */
+export interface UserFilter {
+  readonly userIds?: readonly string[];
+  readonly externalIds?: readonly string[];
+  /** E.164 numbers; a user matches when they hold any of them, in any state. */
+  readonly phoneNumbers?: readonly string[];
+  /** Case-insensitive substring of the id, external id, names or any phone number. */
+  readonly query?: string;
+}
+
+export interface UserPage {
+  readonly orderBy: 'created_at' | 'updated_at';
+  readonly direction: 'asc' | 'desc';
+  readonly limit: number;
+  readonly offset: number;
+  /** Only users after this one in the chosen order (a keyset cursor). */
+  readonly after?: User;
+}

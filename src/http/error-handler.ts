@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CallsignError, errors } from '../domain/errors.js';
+import { StoreBusyError } from '../store/database.js';
 import { sendJson } from './json-reply.js';
 
 /** Per-route configuration the error mapping reads. */
@@ -66,6 +67,7 @@ export function toCallsignError(
   databaseUnavailable: (error: unknown) => boolean = () => false,
 ): CallsignError {
   if (error instanceof CallsignError) return error;
+  if (error instanceof StoreBusyError) return errors.databaseBusy(error.attempts);
   const fastifyError = error as Partial<FastifyError> & { validationContext?: Context };
   if (Array.isArray(fastifyError.validation) && fastifyError.validation.length > 0) {
     return validationError(fastifyError.validation[0] as ErrorObject, fastifyError.validationContext ?? 'body', config);

@@ -4,7 +4,7 @@ import type { Store } from '../store/database.js';
 import { sendJson } from './json-reply.js';
 
 /** Liveness and readiness, without authentication, for load balancers and orchestrators. */
-export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
+export function registerHealthRoutes(app: FastifyInstance, store: Pick<Store, 'dialect' | 'ready'>): void {
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {

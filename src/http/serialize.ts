@@ -1,6 +1,6 @@
 import type { PhoneNumber, Verification } from '../domain/phone-number.js';
 import type { OtpVerification } from '../domain/verification.js';
-import type { SmsMessageRecord } from '../store/sms-message.repository.js';
+import type { SmsMessageRecord } from '../domain/sms-message.js';
 import type { UserView } from '../service/user.service.js';
 
 // Written by hand, field by field: the wire is Clerk's and must not drift with

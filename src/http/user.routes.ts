@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { toE164 } from '../domain/phone.js';
 import type { UserService } from '../service/user.service.js';
-import type { UserFilter } from '../store/user.repository.js';
+import type { UserFilter } from '../domain/user.js';
 import { ClerkErrors, DeletedObject } from './schemas/common.js';
 import {
   CREATE_USER_UNSUPPORTED,

@@ -2,7 +2,7 @@ import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { isClaimed, newPhoneNumber, type IdentificationStatus, type PhoneNumber } from '../domain/phone-number.js';
 import { checkMetadataSize, mergeMetadata } from '../domain/metadata.js';
-import type { Metadata, User } from '../domain/user.js';
+import type { Metadata, User, UserFilter, UserPage } from '../domain/user.js';
 import { hasBackupCodes, usersWithBackupCodes } from '../store/backup-code.repository.js';
 import { deleteUserPhoneNumbers, listPhoneNumbersOfUsers, listUserPhoneNumbers } from '../store/phone-number.repository.js';
 import {
@@ -13,8 +13,6 @@ import {
   listUsers,
   updateUserRow,
   userRow,
-  type UserFilter,
-  type UserPage,
 } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
 import { reconcileUser, saveNumber } from './ownership.js';

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { errors } from '../domain/errors.js';
+import type { SmsMessageRecord } from '../domain/sms-message.js';
 import { generateOtp, isTestNumber, normalizeCode, TEST_MODE_CODE } from '../domain/otp.js';
 import { maskPhoneNumber } from '../domain/phone.js';
 import { isClaimed, isVerified, type PhoneNumber } from '../domain/phone-number.js';
@@ -17,7 +18,6 @@ import {
   listSmsMessages,
   recordSmsDelivery,
   type SmsMessageFilter,
-  type SmsMessageRecord,
 } from '../store/sms-message.repository.js';
 import { findCurrentVerification, findVerification, insertVerification, supersedeOpenVerifications, updateVerificationState } from '../store/verification.repository.js';
 import type { ServiceContext } from './context.js';

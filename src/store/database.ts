@@ -116,6 +116,18 @@ export interface WriteProbeTable {
   padding: string;
 }
 
+/**
+ * A transaction that kept meeting concurrent conflicting changes
+ * (serialization failures, deadlocks) and was given up on: nothing of it was
+ * applied. The HTTP layer answers it 503 with Retry-After.
+ */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
+  constructor(readonly attempts: number) {
+    super(`the transaction met concurrent conflicting changes ${attempts} times in a row`);
+  }
+}
+
 /** A connection or an open transaction: repositories take either. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { errors } from '../domain/errors.js';
-import type { Database, Store } from './database.js';
+import { StoreBusyError, type Database, type Store } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { withWriteReadiness } from './write-readiness.js';
 
@@ -156,7 +155,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           if (attempt >= maxAttempts) {
             // A unique violation that survives every retry is not a race: let it be the bug it is.
             if (!conflict) throw error;
-            throw errors.databaseBusy(attempt);
+            throw new StoreBusyError(attempt);
           }
           const delayMs = backoffMs(attempt);
           options.onRetry?.({ code: code!, attempt, delayMs });

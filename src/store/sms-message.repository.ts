@@ -1,28 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { DeliveryUpdate, SmsMessageStatus } from '../sms/sms-delivery.js';
+import type { DeliveryUpdate, SmsMessageRecord, SmsMessageStatus } from '../domain/sms-message.js';
 import type { Executor, SmsMessageTable } from './database.js';
 
-/** A recorded SMS and its delivery outcome. */
-export interface SmsMessageRecord {
-  readonly id: string;
-  readonly provider: string;
-  /** E.164. */
-  readonly to: string;
-  readonly phoneNumberId: string;
-  readonly verificationId: string;
-  /** Whole for `log` and test-mode numbers; with the code masked otherwise. */
-  readonly body: string;
-  /** The code, for `log` and test-mode numbers only. */
-  readonly code: string | null;
-  readonly status: SmsMessageStatus;
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly providerMessageId: string | null;
-  readonly nextAttemptAt: number | null;
-  readonly deliveredAt: number | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
 
 type Row = Selectable<SmsMessageTable>;
 

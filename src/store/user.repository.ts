@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
-import type { Metadata, User } from '../domain/user.js';
+import type { Metadata, User, UserFilter, UserPage } from '../domain/user.js';
 import { compiledOnce, type Param } from './compiled-query.js';
 import type { Database, Executor, UserTable } from './database.js';
 
@@ -38,24 +38,6 @@ export function userRow(user: User): Row {
 }
 
 /** Which users a list or count covers; every given filter must match. */
-export interface UserFilter {
-  readonly userIds?: readonly string[];
-  readonly externalIds?: readonly string[];
-  /** E.164 numbers; a user matches when they hold any of them, in any state. */
-  readonly phoneNumbers?: readonly string[];
-  /** Case-insensitive substring of the id, external id, names or any phone number. */
-  readonly query?: string;
-}
-
-export interface UserPage {
-  readonly orderBy: 'created_at' | 'updated_at';
-  readonly direction: 'asc' | 'desc';
-  readonly limit: number;
-  readonly offset: number;
-  /** Only users after this one in the chosen order (a keyset cursor). */
-  readonly after?: User;
-}
-
 // Compiled once: GET /v1/users/{id} and every change that applies rules 4–6 read the user (see compiled-query.ts).
 const byId = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('users').selectAll().where('id', '=', $('id')));
 

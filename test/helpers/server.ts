@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createApp, type AppOptions } from '../../src/http/app.js';
+import { createServices, type ServiceParts } from '../../src/runtime/services.js';
 import type { Clock } from '../../src/domain/ports.js';
 import type { Store } from '../../src/store/database.js';
 import { createApi, type Api } from './api.js';
@@ -19,7 +20,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Omit<AppOptions, 'store'>> {
+/** What a suite may set: the services' parts (clock, SMS sender, settings) and the app's options. */
+export interface StartOptions extends Partial<Omit<ServiceParts, 'store'>>, Partial<Omit<AppOptions, 'services' | 'database'>> {
   /** @default the SQLite file store */
   readonly storeFactory?: StoreFactory;
   readonly clock?: Clock;
@@ -28,7 +30,10 @@ export interface StartOptions extends Partial<Omit<AppOptions, 'store'>> {
 /** A real Callsign on a real loopback port and a real database: what the suites talk to. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const store = await (options.storeFactory ?? sqliteFile).open();
-  const app = await createApp({ secretKeys: [TEST_SECRET_KEY], hashKey: TEST_HASH_KEY, ...options, store });
+  // Composed as server.ts composes it: the services from their parts, the app around them.
+  const { storeFactory: _factory, clock, random, sms, verification, smsRetry, hashKey, ...appOptions } = options;
+  const parts: ServiceParts = { store, hashKey: hashKey ?? TEST_HASH_KEY, clock, random, sms, verification, smsRetry };
+  const app = await createApp({ secretKeys: [TEST_SECRET_KEY], ...appOptions, services: (log) => createServices(parts, log), database: store });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { createSmsSender } from '../../src/server.js';
+import { createSmsSender } from '../../src/runtime/sms-sender.js';
 import { refused } from '../helpers/config.js';
 import { TWILIO_SID } from './fake-provider.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLogSmsSender } from '../../src/sms/log-sms-sender.js';
-import { createSmsDelivery, retryDelayMs, type DeliveryUpdate } from '../../src/sms/sms-delivery.js';
+import type { DeliveryUpdate } from '../../src/domain/sms-message.js';
+import { createSmsDelivery, retryDelayMs } from '../../src/sms/sms-delivery.js';
 import type { OutgoingSms, SendResult, SmsSender } from '../../src/sms/sms-sender.js';
 import { TestClock } from '../helpers/clock.js';
 

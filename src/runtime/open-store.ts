@@ -1,7 +1,7 @@
 import type { DatabaseConfig } from '../config.js';
-import type { Store } from './database.js';
-import { openPostgresStore } from './postgres-store.js';
-import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from '../store/database.js';
+import { openPostgresStore } from '../store/postgres-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 
 /** Opens (and migrates) the store that DATABASE_URL names. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
