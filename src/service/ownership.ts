@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { errors } from '../domain/errors.js';
 import { addingChangesNoFlags, deriveFlags, isClaimed, type PhoneNumber } from '../domain/phone-number.js';
 import { deleteUserBackupCodes } from '../store/backup-code.repository.js';
-import type { Database, Flag, Store } from '../store/database.js';
+import type { Database, Flag, Tx } from '../store/database.js';
 import {
   deleteUnclaimedCopies,
   findPhoneNumber,
@@ -14,7 +14,7 @@ import {
   updatePhoneNumberRow,
 } from '../store/phone-number.repository.js';
 import type { User } from '../domain/user.js';
-import { findUser, touchUser, updateUserRow } from '../store/user.repository.js';
+import { findUser, findUserForChange, touchUser, updateUserRow } from '../store/user.repository.js';
 
 type Trx = Transaction<Database>;
 
@@ -24,8 +24,8 @@ type Trx = Transaction<Database>;
  * removes other users' unclaimed copies. An unclaimed copy of a number someone
  * else has claimed is refused too, since it could never be claimed.
  */
-export async function saveNumber(store: Store, trx: Trx, number: PhoneNumber, isNew: boolean): Promise<void> {
-  await store.lockPhoneNumber(trx, number.phoneNumber);
+export async function saveNumber(trx: Tx, number: PhoneNumber, isNew: boolean): Promise<void> {
+  await trx.lockPhoneNumber(number.phoneNumber);
   const claimed = isClaimed(number);
   if (!claimed && (await isClaimedByOther(trx, number.phoneNumber, number.userId))) throw errors.identifierExists();
   try {
@@ -44,7 +44,7 @@ export async function saveNumber(store: Store, trx: Trx, number: PhoneNumber, is
       });
     }
   } catch (error) {
-    if (store.uniqueViolation(error) !== null) throw errors.identifierExists();
+    if (trx.uniqueViolation(error) !== null) throw errors.identifierExists();
     throw error;
   }
   if (claimed) await deleteUnclaimedCopies(trx, number.phoneNumber, number.userId);
@@ -57,13 +57,20 @@ export async function saveNumber(store: Store, trx: Trx, number: PhoneNumber, is
  * and nobody else changes it before commit. Undefined when there is no such
  * number, or it went while this waited (a claim removed an unclaimed copy).
  */
-export async function findPhoneNumberForChange(store: Store, trx: Trx, id: string): Promise<PhoneNumber | undefined> {
+export async function findPhoneNumberForChange(trx: Tx, id: string): Promise<PhoneNumber | undefined> {
   const found = await findPhoneNumber(trx, id);
   if (found === undefined) return undefined;
   // A row's owner and number never change, so they can be read before the locks.
-  await store.lockUser(trx, found.userId);
-  await store.lockPhoneNumber(trx, found.phoneNumber);
+  await trx.lockUser(found.userId);
+  await trx.lockPhoneNumber(found.phoneNumber);
   return findPhoneNumber(trx, id);
+}
+
+/** The user a use case is about to change, read under the user's lock; 404 naming user_id when there is none. */
+export async function requireUserForChange(trx: Tx, id: string): Promise<User> {
+  const user = await findUserForChange(trx, id);
+  if (user === undefined) throw errors.notFound('User', 'user_id');
+  return user;
 }
 
 export interface Preference {

@@ -2,7 +2,7 @@ import { errors } from '../domain/errors.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { ADMIN_VERIFICATION, isClaimed, isVerified, newPhoneNumber, stateFor, type PhoneNumber } from '../domain/phone-number.js';
 import { deletePhoneNumberRow, findPhoneNumber } from '../store/phone-number.repository.js';
-import { userExists } from '../store/user.repository.js';
+import { userExistsForChange } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
 import { findPhoneNumberForChange, reconcileAdded, reconcileUser, saveNumber } from './ownership.js';
 import { issueBackupCodesIfNone } from './second-factor.service.js';
@@ -65,14 +65,13 @@ export function createPhoneNumberService(ctx: ServiceContext) {
       const status = input.verified === true ? 'verified' : 'unverified';
       checkRequest(stateFor(status), input);
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, input.userId);
-        if (!(await userExists(trx, input.userId))) throw errors.notFound('User', 'user_id');
+        if (!(await userExistsForChange(trx, input.userId))) throw errors.notFound('User', 'user_id');
         const now = clock.now();
         const number = newPhoneNumber(
           { id: newId('idn'), userId: input.userId, phoneNumber: e164, now, reservedForSecondFactor: input.reservedForSecondFactor },
           status,
         );
-        await saveNumber(store, trx, number, true);
+        await saveNumber(trx, number, true);
         const { phoneNumber, secondFactorTurnedOn } = await reconcileAdded(trx, number, now, input.primary === true ? { primaryId: number.id } : {});
         const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, input.userId, now) : null;
         return { phoneNumber, backupCodes };
@@ -81,7 +80,7 @@ export function createPhoneNumberService(ctx: ServiceContext) {
 
     async update(id: string, input: UpdatePhoneNumberInput): Promise<PhoneNumberResult> {
       return store.transaction(async (trx) => {
-        const current = await findPhoneNumberForChange(store, trx, id);
+        const current = await findPhoneNumberForChange(trx, id);
         if (current === undefined) throw errors.notFound('Phone number', 'phone_number_id');
         let verification = current.verification;
         if (input.verified === true && !isVerified(verification)) verification = ADMIN_VERIFICATION;
@@ -96,7 +95,7 @@ export function createPhoneNumberService(ctx: ServiceContext) {
           updatedAt: now,
         };
         checkRequest(next, input, current);
-        await saveNumber(store, trx, next, false);
+        await saveNumber(trx, next, false);
         const { numbers, secondFactorTurnedOn } = await reconcileUser(trx, current.userId, now, input.primary === true ? { primaryId: id } : {});
         const backupCodes = secondFactorTurnedOn ? await issueBackupCodesIfNone(ctx, trx, current.userId, now) : null;
         return { phoneNumber: numbers.find((n) => n.id === id)!, backupCodes };
@@ -105,7 +104,7 @@ export function createPhoneNumberService(ctx: ServiceContext) {
 
     async delete(id: string): Promise<DeletedObject> {
       return store.transaction(async (trx) => {
-        const current = await findPhoneNumberForChange(store, trx, id);
+        const current = await findPhoneNumberForChange(trx, id);
         if (current === undefined || !(await deletePhoneNumberRow(trx, id))) throw errors.notFound('Phone number', 'phone_number_id');
         await reconcileUser(trx, current.userId, clock.now());
         return { object: 'phone_number', id, deleted: true };

@@ -4,9 +4,9 @@ import { errors } from '../domain/errors.js';
 import { consumeBackupCode, deleteUserBackupCodes, hasBackupCodes, insertBackupCodes, listBackupCodeHashes } from '../store/backup-code.repository.js';
 import type { Database } from '../store/database.js';
 import { listUserPhoneNumbers, updatePhoneNumberRow } from '../store/phone-number.repository.js';
-import { findUser, updateUserRow } from '../store/user.repository.js';
+import { updateUserRow } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
-import { reconcileUser } from './ownership.js';
+import { reconcileUser, requireUserForChange } from './ownership.js';
 
 export interface UserIdResult {
   readonly userId: string;
@@ -52,8 +52,7 @@ export function createSecondFactorService(ctx: ServiceContext) {
      */
     async verifyTotp(userId: string, code: string): Promise<TotpVerified> {
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, userId);
-        if ((await findUser(trx, userId)) === undefined) throw errors.notFound('User', 'user_id');
+        await requireUserForChange(trx, userId);
         const numbers = await listUserPhoneNumbers(trx, userId);
         if (!numbers.some((n) => n.reservedForSecondFactor)) throw errors.secondFactorNotEnabled();
 
@@ -77,8 +76,7 @@ export function createSecondFactorService(ctx: ServiceContext) {
     /** DELETE /v1/users/{id}/backup_code: removes the user's codes; their second factors stay. */
     async deleteBackupCodes(userId: string): Promise<UserIdResult> {
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, userId);
-        if ((await findUser(trx, userId)) === undefined) throw errors.notFound('User', 'user_id');
+        await requireUserForChange(trx, userId);
         if ((await deleteUserBackupCodes(trx, userId)) > 0) await updateUserRow(trx, userId, { updated_at: clock.now() });
         return { userId };
       });
@@ -91,9 +89,7 @@ export function createSecondFactorService(ctx: ServiceContext) {
      */
     async disableMfa(userId: string): Promise<UserIdResult> {
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, userId);
-        const user = await findUser(trx, userId);
-        if (user === undefined) throw errors.notFound('User', 'user_id');
+        const user = await requireUserForChange(trx, userId);
         const now = clock.now();
         for (const n of await listUserPhoneNumbers(trx, userId)) {
           if (n.reservedForSecondFactor || n.defaultSecondFactor) {

@@ -15,7 +15,7 @@ import {
   userRow,
 } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
-import { reconcileUser, saveNumber } from './ownership.js';
+import { reconcileUser, requireUserForChange, saveNumber } from './ownership.js';
 import type { DeletedObject } from './phone-number.service.js';
 
 /** A user with the numbers they hold, oldest first: what the User wire object shows. */
@@ -97,7 +97,7 @@ export function createUserService(ctx: ServiceContext) {
         await insertUser(trx, user);
         for (const [i, e164] of parsed.entries()) {
           const number = newPhoneNumber({ id: newId('idn'), userId: user.id, phoneNumber: e164, now }, statuses?.[i] ?? 'verified');
-          await saveNumber(store, trx, number, true);
+          await saveNumber(trx, number, true);
         }
         const { numbers: held } = await reconcileUser(trx, user.id, now, { user });
         // A new user has no second factor yet, so no backup codes.
@@ -107,9 +107,7 @@ export function createUserService(ctx: ServiceContext) {
 
     async update(id: string, input: UpdateUserInput): Promise<UserView> {
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, id);
-        const current = await findUser(trx, id);
-        if (current === undefined) throw errors.notFound('User', 'user_id');
+        const current = await requireUserForChange(trx, id);
         const now = clock.now();
         const next: User = {
           ...current,
@@ -148,12 +146,11 @@ export function createUserService(ctx: ServiceContext) {
     async replacePhoneNumber(id: string, phoneNumber: string, status: IdentificationStatus = 'verified'): Promise<PhoneNumber> {
       const e164 = parsePhoneNumber(phoneNumber);
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, id);
-        if ((await findUser(trx, id)) === undefined) throw errors.notFound('User', 'user_id');
+        await requireUserForChange(trx, id);
         await deleteUserPhoneNumbers(trx, id);
         const now = clock.now();
         const number = newPhoneNumber({ id: newId('idn'), userId: id, phoneNumber: e164, now }, status);
-        await saveNumber(store, trx, number, true);
+        await saveNumber(trx, number, true);
         const { numbers } = await reconcileUser(trx, id, now);
         return numbers.find((n) => n.id === number.id)!;
       });
@@ -162,9 +159,7 @@ export function createUserService(ctx: ServiceContext) {
     /** Merges (Clerk's deep merge, null removes) or replaces each given metadata object. */
     async updateMetadata(id: string, input: MetadataInput, mode: 'merge' | 'replace'): Promise<UserView> {
       return store.transaction(async (trx) => {
-        await store.lockUser(trx, id);
-        const current = await findUser(trx, id);
-        if (current === undefined) throw errors.notFound('User', 'user_id');
+        const current = await requireUserForChange(trx, id);
         const apply = (stored: Metadata, given: Metadata | undefined, param: string): Metadata =>
           given === undefined ? stored : checkMetadataSize(mode === 'merge' ? mergeMetadata(stored, given) : given, param);
         const now = clock.now();

@@ -45,8 +45,6 @@ export interface SmsMessagePage {
 
 /** Rules 7–9 as use cases; each mutation is one transaction. */
 export interface VerificationService {
-  /** The delivery with its retries (for shutdown and tests). */
-  readonly delivery: SmsDelivery;
   /** Sends a new code, superseding the previous one; answers the pending verification. */
   prepare(phoneNumberId: string, caller?: Caller): Promise<OtpVerification>;
   /** Checks a code against the given verification, or the number's current one; answers it with its new status. */
@@ -128,7 +126,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
       const found = await findVerification(trx, verificationId);
       if (found === undefined) return;
       // The number (and its owner) locked first, as an attempt does, then the verification read under the lock.
-      const number = await findPhoneNumberForChange(store, trx, found.phoneNumberId);
+      const number = await findPhoneNumberForChange(trx, found.phoneNumberId);
       const v = await findVerification(trx, verificationId);
       if (v === undefined || v.status !== 'unverified') return;
       const now = clock.now();
@@ -139,8 +137,6 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
   }
 
   return {
-    delivery,
-
     /**
      * Makes a new code for the number, supersedes the previous one and sends
      * it. Answers the new verification (`unverified`) once the provider took
@@ -161,7 +157,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
 
       const prepared = await store.transaction(async (trx) => {
         // Locks the owner, then the number, and reads it under the locks (ownership.ts).
-        const number = await findPhoneNumberForChange(store, trx, phoneNumberId);
+        const number = await findPhoneNumberForChange(trx, phoneNumberId);
         if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
         // A code for a number someone else holds claimed could never claim it: no SMS is spent on it.
         if (!isClaimed(number) && (await isClaimedByOther(trx, number.phoneNumber, number.userId))) throw errors.identifierExists();
@@ -242,7 +238,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
     async attempt(phoneNumberId: string, verificationId: string | undefined, code: string): Promise<OtpVerification> {
       return store.transaction(async (trx) => {
         // Locks the owner, then the number, and reads it under the locks (ownership.ts).
-        const number = await findPhoneNumberForChange(store, trx, phoneNumberId);
+        const number = await findPhoneNumberForChange(trx, phoneNumberId);
         if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
         // Without an id: the number's current verification, so a code read on the phone needs nothing else.
         const v = verificationId === undefined ? await findCurrentVerification(trx, phoneNumberId) : await findVerification(trx, verificationId);
@@ -267,7 +263,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
             verification: { strategy: 'phone_code', status: 'verified', attempts: next.attempts, expireAt: next.expireAt },
             updatedAt: now,
           };
-          await saveNumber(store, trx, verified, false);
+          await saveNumber(trx, verified, false);
           await reconcileUser(trx, number.userId, now);
         } else {
           await mirror(trx, number, next, now);

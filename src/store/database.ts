@@ -128,6 +128,23 @@ export class StoreBusyError extends Error {
   }
 }
 
+/**
+ * A transaction as use cases see it: a Kysely transaction (repositories take
+ * it as an Executor) that also carries the locks a read for change takes, so
+ * no use case reaches past it to the store, and the place where writes that
+ * must commit with a change (an event, an idempotency record) are added.
+ */
+export type Tx = Transaction<Database> & {
+  /** Store.lockUser on this transaction. */
+  lockUser(userId: string): Promise<void>;
+  /** Store.lockPhoneNumber on this transaction. */
+  lockPhoneNumber(e164: string): Promise<void>;
+  /** Store.uniqueViolation: which unique index refused a write, or null. */
+  uniqueViolation(error: unknown): string | null;
+  /** Runs `write` in this transaction after the use case's work and before COMMIT: both commit, or neither. */
+  writeWith(write: (trx: Transaction<Database>) => Promise<void>): void;
+};
+
 /** A connection or an open transaction: repositories take either. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -156,7 +173,7 @@ export interface Store {
    * outside state) before it resolves. A failed statement aborts a PostgreSQL
    * transaction: after catching a database error, throw.
    */
-  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * Serializes the transactions that change one user: take it first, before
    * reading anything of the user's, and the reads see the last change

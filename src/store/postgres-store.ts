@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { StoreBusyError, type Database, type Store } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { runAsTx } from './tx.js';
 import { withWriteReadiness } from './write-readiness.js';
 
 export interface PostgresStoreOptions {
@@ -139,13 +140,30 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const maxAttempts = options.maxAttempts ?? 10;
 
+  const locks: Pick<Store, 'lockUser' | 'lockPhoneNumber' | 'uniqueViolation'> = {
+    // FOR NO KEY UPDATE: excludes other lockUser calls and a delete of the
+    // user, but not the foreign-key checks of rows inserted for the user.
+    async lockUser(trx, userId) {
+      await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+    },
+    // Transaction-scoped: released at commit or rollback, so a crash can't leave it held.
+    async lockPhoneNumber(trx, e164) {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${e164}, 0))`.execute(trx);
+    },
+    uniqueViolation(error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) return null;
+      const constraint = (error as { constraint?: unknown }).constraint;
+      return typeof constraint === 'string' ? constraint : 'unique';
+    },
+  };
+
   return withWriteReadiness({
     dialect: 'postgres',
     db,
     async transaction(work) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().setIsolationLevel('read committed').execute(work);
+          return await db.transaction().setIsolationLevel('read committed').execute((trx) => runAsTx(trx, locks, work));
         } catch (error) {
           // Not retried here: the error handler answers it 503 (store.unavailable).
           if (unavailable(error)) throw error;
@@ -163,21 +181,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       }
     },
-    // FOR NO KEY UPDATE: excludes other lockUser calls and a delete of the
-    // user, but not the foreign-key checks of rows inserted for the user.
-    async lockUser(trx, userId) {
-      await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
-    },
-    // Transaction-scoped: released at commit or rollback, so a crash can't leave it held.
-    async lockPhoneNumber(trx, e164) {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${e164}, 0))`.execute(trx);
-    },
+    ...locks,
     unavailable,
-    uniqueViolation(error) {
-      if (sqlState(error) !== UNIQUE_VIOLATION) return null;
-      const constraint = (error as { constraint?: unknown }).constraint;
-      return typeof constraint === 'string' ? constraint : 'unique';
-    },
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -5,6 +5,7 @@ import { Kysely, sql } from 'kysely';
 import type { Database, Store } from './database.js';
 import { createGroupCommit, WalSyncError, type SyncFile } from './group-commit.js';
 import { migrateToLatest } from './migrate.js';
+import { runAsTx } from './tx.js';
 import { withWriteReadiness } from './write-readiness.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import { createRowCache } from './row-cache.js';
@@ -112,6 +113,13 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
     });
   }
 
+  const locks: Pick<Store, 'lockUser' | 'lockPhoneNumber' | 'uniqueViolation'> = {
+    // Writers are already serialized by SQLite's single write lock.
+    lockUser: async () => {},
+    lockPhoneNumber: async () => {},
+    uniqueViolation: (error) =>
+      error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
+  };
   return withWriteReadiness({
     dialect: 'sqlite',
     db,
@@ -121,7 +129,7 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
     transaction: async (work) => {
       let batch: Batch | undefined;
       const result = await db.transaction().execute(async (trx) => {
-        const value = await work(trx);
+        const value = await runAsTx(trx, locks, work);
         batch = dialect.driver.currentBatch();
         return value;
       });
@@ -129,15 +137,11 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
       await groupCommit?.flush();
       return result;
     },
-    // Writers are already serialized by SQLite's single write lock.
-    lockUser: async () => {},
-    lockPhoneNumber: async () => {},
+    ...locks,
     unavailable: (error) =>
       error instanceof SqliteBatchLostError ||
       error instanceof WalSyncError ||
       (error instanceof SqliteDatabase.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(error.code)),
-    uniqueViolation: (error) =>
-      error instanceof SqliteDatabase.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' ? error.message : null,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

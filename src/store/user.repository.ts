@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { Metadata, User, UserFilter, UserPage } from '../domain/user.js';
 import { compiledOnce, type Param } from './compiled-query.js';
-import type { Database, Executor, UserTable } from './database.js';
+import type { Database, Executor, Tx, UserTable } from './database.js';
 
 type Row = Selectable<UserTable>;
 
@@ -51,6 +51,22 @@ const idOf = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('users
 
 export async function userExists(db: Executor, id: string): Promise<boolean> {
   return (await idOf(db, { id })).rows.length > 0;
+}
+
+/**
+ * Reads a user that a use case is about to change, after taking the user's
+ * lock (Store.lockUser), so the use case sees the last committed state and
+ * nobody changes it before commit. Undefined when there is no such user.
+ */
+export async function findUserForChange(tx: Tx, id: string): Promise<User | undefined> {
+  await tx.lockUser(id);
+  return findUser(tx, id);
+}
+
+/** Whether the user exists, asked under the user's lock: for a change that needs the user but none of its fields. */
+export async function userExistsForChange(tx: Tx, id: string): Promise<boolean> {
+  await tx.lockUser(id);
+  return userExists(tx, id);
 }
 
 export async function insertUser(db: Executor, user: User): Promise<void> {
