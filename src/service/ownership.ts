@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { errors } from '../domain/errors.js';
 import { addingChangesNoFlags, deriveFlags, isClaimed, type PhoneNumber } from '../domain/phone-number.js';
 import { deleteUserBackupCodes } from '../store/backup-code.repository.js';
-import type { Database, Flag, Tx } from '../store/database.js';
+import type { Database, Tx } from '../store/database.js';
 import {
   deleteUnclaimedCopies,
   findPhoneNumber,
@@ -10,11 +10,11 @@ import {
   insertPhoneNumber,
   isClaimedByOther,
   listUserPhoneNumbers,
-  stateColumns,
-  updatePhoneNumberRow,
+  updatePhoneNumber,
+  updatePhoneNumberFlags,
 } from '../store/phone-number.repository.js';
 import type { User } from '../domain/user.js';
-import { findUser, findUserForChange, touchUser, updateUserRow } from '../store/user.repository.js';
+import { findUser, findUserForChange, touchUser, updateUserMfa } from '../store/user.repository.js';
 
 type Trx = Transaction<Database>;
 
@@ -32,15 +32,13 @@ export async function saveNumber(trx: Tx, number: PhoneNumber, isNew: boolean): 
     if (isNew) {
       await insertPhoneNumber(trx, number);
     } else {
-      await updatePhoneNumberRow(trx, number.id, {
-        ...stateColumns(number),
+      await updatePhoneNumber(trx, {
+        ...number,
         // Cleared in the same statement as the state, because the database
         // checks that only claimed numbers are primary and only verified ones
         // are second factors; reconcileUser then sets what the rules derive.
-        is_primary: claimed && number.isPrimary ? 1 : 0,
-        reserved_for_second_factor: number.reservedForSecondFactor ? 1 : 0,
-        default_second_factor: number.reservedForSecondFactor && number.defaultSecondFactor ? 1 : 0,
-        updated_at: number.updatedAt,
+        isPrimary: claimed && number.isPrimary,
+        defaultSecondFactor: number.reservedForSecondFactor && number.defaultSecondFactor,
       });
     }
   } catch (error) {
@@ -103,18 +101,21 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
   // Two passes: first only the flags that drop, then the final values, so
   // the partial unique indexes (one primary, one default per user) never see
   // two at once.
-  const bit = (value: boolean): Flag => (value ? 1 : 0);
   for (const final of [false, true]) {
     for (const n of changed) {
       const f = flags.get(n.id)!;
       const drops = (n.isPrimary && !f.isPrimary) || (n.reservedForSecondFactor && !f.reservedForSecondFactor) || (n.defaultSecondFactor && !f.defaultSecondFactor);
       if (!final && !drops) continue;
-      await updatePhoneNumberRow(trx, n.id, {
-        is_primary: bit(f.isPrimary && (final || n.isPrimary)),
-        reserved_for_second_factor: bit(f.reservedForSecondFactor && (final || n.reservedForSecondFactor)),
-        default_second_factor: bit(f.defaultSecondFactor && (final || n.defaultSecondFactor)),
-        updated_at: now,
-      });
+      await updatePhoneNumberFlags(
+        trx,
+        n.id,
+        {
+          isPrimary: f.isPrimary && (final || n.isPrimary),
+          reservedForSecondFactor: f.reservedForSecondFactor && (final || n.reservedForSecondFactor),
+          defaultSecondFactor: f.defaultSecondFactor && (final || n.defaultSecondFactor),
+        },
+        now,
+      );
     }
   }
 
@@ -129,10 +130,7 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
   if (isOn === wasOn) {
     await touchUser(trx, userId, now);
   } else {
-    await updateUserRow(trx, userId, {
-      updated_at: now,
-      ...(isOn ? { mfa_enabled_at: after(user?.mfaDisabledAt) } : { mfa_disabled_at: after(user?.mfaEnabledAt) }),
-    });
+    await updateUserMfa(trx, userId, isOn ? { enabledAt: after(user?.mfaDisabledAt) } : { disabledAt: after(user?.mfaEnabledAt) }, now);
   }
   // Rule 6: backup codes stand in for a second factor, so they go with the
   // last one, however it went (unreserve, unverify, delete, replace, DELETE

@@ -3,8 +3,8 @@ import { backupCodeSecret, generateBackupCodes, normalizeBackupCode } from '../d
 import { errors } from '../domain/errors.js';
 import { consumeBackupCode, deleteUserBackupCodes, hasBackupCodes, insertBackupCodes, listBackupCodeHashes } from '../store/backup-code.repository.js';
 import type { Database } from '../store/database.js';
-import { listUserPhoneNumbers, updatePhoneNumberRow } from '../store/phone-number.repository.js';
-import { updateUserRow } from '../store/user.repository.js';
+import { listUserPhoneNumbers, updatePhoneNumberFlags } from '../store/phone-number.repository.js';
+import { touchUser } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
 import { reconcileUser, requireUserForChange } from './ownership.js';
 
@@ -68,7 +68,7 @@ export function createSecondFactorService(ctx: ServiceContext) {
         // The DELETE's row count decides, not the read above: of two
         // concurrent requests with one code, only one removes the row.
         if (matched === undefined || !(await consumeBackupCode(trx, userId, matched))) throw errors.codeIncorrect();
-        await updateUserRow(trx, userId, { updated_at: clock.now() });
+        await touchUser(trx, userId, clock.now());
         return { verified: true, codeType: 'backup_code' };
       });
     },
@@ -77,7 +77,7 @@ export function createSecondFactorService(ctx: ServiceContext) {
     async deleteBackupCodes(userId: string): Promise<UserIdResult> {
       return store.transaction(async (trx) => {
         await requireUserForChange(trx, userId);
-        if ((await deleteUserBackupCodes(trx, userId)) > 0) await updateUserRow(trx, userId, { updated_at: clock.now() });
+        if ((await deleteUserBackupCodes(trx, userId)) > 0) await touchUser(trx, userId, clock.now());
         return { userId };
       });
     },
@@ -93,7 +93,7 @@ export function createSecondFactorService(ctx: ServiceContext) {
         const now = clock.now();
         for (const n of await listUserPhoneNumbers(trx, userId)) {
           if (n.reservedForSecondFactor || n.defaultSecondFactor) {
-            await updatePhoneNumberRow(trx, n.id, { reserved_for_second_factor: 0, default_second_factor: 0, updated_at: now });
+            await updatePhoneNumberFlags(trx, n.id, { isPrimary: n.isPrimary, reservedForSecondFactor: false, defaultSecondFactor: false }, now);
           }
         }
         await reconcileUser(trx, userId, now, { user });

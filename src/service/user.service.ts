@@ -11,8 +11,7 @@ import {
   findUser,
   insertUser,
   listUsers,
-  updateUserRow,
-  userRow,
+  updateUser,
 } from '../store/user.repository.js';
 import type { ServiceContext } from './context.js';
 import { reconcileUser, requireUserForChange, saveNumber } from './ownership.js';
@@ -119,8 +118,7 @@ export function createUserService(ctx: ServiceContext) {
           unsafeMetadata: checkMetadataSize(input.unsafeMetadata ?? current.unsafeMetadata, 'unsafe_metadata'),
           updatedAt: now,
         };
-        const { id: _id, created_at: _created, ...changes } = userRow(next);
-        await updateUserRow(trx, id, changes);
+        await updateUser(trx, next);
 
         let primaryId: string | undefined;
         if (input.primaryPhoneNumberId !== undefined) {
@@ -163,13 +161,15 @@ export function createUserService(ctx: ServiceContext) {
         const apply = (stored: Metadata, given: Metadata | undefined, param: string): Metadata =>
           given === undefined ? stored : checkMetadataSize(mode === 'merge' ? mergeMetadata(stored, given) : given, param);
         const now = clock.now();
-        await updateUserRow(trx, id, {
-          public_metadata: JSON.stringify(apply(current.publicMetadata, input.publicMetadata, 'public_metadata')),
-          private_metadata: JSON.stringify(apply(current.privateMetadata, input.privateMetadata, 'private_metadata')),
-          unsafe_metadata: JSON.stringify(apply(current.unsafeMetadata, input.unsafeMetadata, 'unsafe_metadata')),
-          updated_at: now,
-        });
-        return { user: (await findUser(trx, id))!, phoneNumbers: await listUserPhoneNumbers(trx, id), backupCodeEnabled: await hasBackupCodes(trx, id) };
+        const next: User = {
+          ...current,
+          publicMetadata: apply(current.publicMetadata, input.publicMetadata, 'public_metadata'),
+          privateMetadata: apply(current.privateMetadata, input.privateMetadata, 'private_metadata'),
+          unsafeMetadata: apply(current.unsafeMetadata, input.unsafeMetadata, 'unsafe_metadata'),
+          updatedAt: now,
+        };
+        await updateUser(trx, next);
+        return { user: next, phoneNumbers: await listUserPhoneNumbers(trx, id), backupCodeEnabled: await hasBackupCodes(trx, id) };
       });
     },
 

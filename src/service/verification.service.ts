@@ -10,7 +10,7 @@ import { attemptVerification, isOpen, type OtpVerification, type VerificationSet
 import { createSmsDelivery, type DeliveryJournal, type DeliveryLog, type RetryPolicy, type SmsDelivery } from '../sms/sms-delivery.js';
 import type { OutgoingSms, SmsSender } from '../sms/sms-sender.js';
 import type { Database } from '../store/database.js';
-import { findPhoneNumber, isClaimedByOther, stateColumns, updatePhoneNumberRow } from '../store/phone-number.repository.js';
+import { findPhoneNumber, isClaimedByOther, updatePhoneNumberVerification } from '../store/phone-number.repository.js';
 import { eventsSince, lockBucket, pruneEvents, recordEvent } from '../store/rate-limit.repository.js';
 import {
   countSmsMessages,
@@ -96,7 +96,7 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
   async function mirror(trx: Trx, number: PhoneNumber, v: OtpVerification, now: number): Promise<void> {
     if (isVerified(number.verification)) return;
     const verification = { strategy: 'phone_code' as const, status: v.status, attempts: v.attempts, expireAt: v.expireAt };
-    await updatePhoneNumberRow(trx, number.id, { ...stateColumns({ reserved: number.reserved, verification }), updated_at: now });
+    await updatePhoneNumberVerification(trx, number.id, { reserved: number.reserved, verification }, now);
   }
 
   /** Rule 8, counted inside the prepare's transaction so concurrent sends (any process) see each other. */

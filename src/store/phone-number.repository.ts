@@ -37,7 +37,7 @@ export function toPhoneNumber(row: Row): PhoneNumber {
 }
 
 /** The columns that store a number's state; `claimed` is derived here and checked by the database. */
-export function stateColumns(
+function stateColumns(
   number: Pick<PhoneNumber, 'reserved' | 'verification'>,
 ): Pick<Row, 'reserved' | 'claimed' | 'verification_strategy' | 'verification_status' | 'verification_attempts' | 'verification_expire_at'> {
   const v = number.verification;
@@ -131,8 +131,30 @@ export async function insertPhoneNumber(db: Executor, number: PhoneNumber): Prom
   await insertRow(db, toRow(number));
 }
 
-export async function updatePhoneNumberRow(db: Executor, id: string, changes: Updateable<PhoneNumberTable>): Promise<void> {
+async function updateRow(db: Executor, id: string, changes: Updateable<PhoneNumberTable>): Promise<void> {
   await db.updateTable('phone_numbers').set(changes).where('id', '=', id).execute();
+}
+
+/** The flags rules 4 and 5 derive: one primary and one default second factor per user. */
+export type PhoneNumberFlags = Pick<PhoneNumber, 'isPrimary' | 'reservedForSecondFactor' | 'defaultSecondFactor'>;
+
+/** Writes a number's whole state, its flags and `updatedAt` as given (the caller clears flags the state no longer allows). */
+export async function updatePhoneNumber(db: Executor, number: PhoneNumber): Promise<void> {
+  await updateRow(db, number.id, { ...stateColumns(number), ...flagColumns(number), updated_at: number.updatedAt });
+}
+
+/** Writes a number's flags alone. */
+export async function updatePhoneNumberFlags(db: Executor, id: string, flags: PhoneNumberFlags, now: number): Promise<void> {
+  await updateRow(db, id, { ...flagColumns(flags), updated_at: now });
+}
+
+/** Writes what a code changed on a number: its reservation and its verification. */
+export async function updatePhoneNumberVerification(db: Executor, id: string, state: Pick<PhoneNumber, 'reserved' | 'verification'>, now: number): Promise<void> {
+  await updateRow(db, id, { ...stateColumns(state), updated_at: now });
+}
+
+function flagColumns(flags: PhoneNumberFlags): Pick<Row, 'is_primary' | 'reserved_for_second_factor' | 'default_second_factor'> {
+  return { is_primary: flag(flags.isPrimary), reserved_for_second_factor: flag(flags.reservedForSecondFactor), default_second_factor: flag(flags.defaultSecondFactor) };
 }
 
 export async function deletePhoneNumberRow(db: Executor, id: string): Promise<boolean> {

@@ -73,8 +73,16 @@ export async function insertUser(db: Executor, user: User): Promise<void> {
   await db.insertInto('users').values(userRow(user)).execute();
 }
 
-export async function updateUserRow(db: Executor, id: string, changes: Updateable<UserTable>): Promise<void> {
-  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+/** Writes every field of the user that can change (all but its id and creation time). */
+export async function updateUser(db: Executor, user: User): Promise<void> {
+  const { id: _id, created_at: _createdAt, ...changes } = userRow(user);
+  await db.updateTable('users').set(changes).where('id', '=', user.id).execute();
+}
+
+/** Records that MFA turned on (`enabledAt`) or off (`disabledAt`), with the user's `updated_at`. */
+export async function updateUserMfa(db: Executor, id: string, change: { readonly enabledAt: number } | { readonly disabledAt: number }, now: number): Promise<void> {
+  const columns: Updateable<UserTable> = 'enabledAt' in change ? { mfa_enabled_at: change.enabledAt } : { mfa_disabled_at: change.disabledAt };
+  await db.updateTable('users').set({ ...columns, updated_at: now }).where('id', '=', id).execute();
 }
 
 // Compiled once: every change to a user's numbers sets the user's updated_at.
