@@ -3,7 +3,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from './domain/verification.js';
 import { OTP_MAX_DIGITS, OTP_MIN_DIGITS } from './domain/otp.js';
 import type { RetryPolicy } from './sms/sms-delivery.js';
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/timeouts.js';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/limits.js';
 
 export type Environment = 'development' | 'production';
 
@@ -240,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const database = readDatabase(env.DATABASE_URL, env, problems);
   const dataDir = database.kind === 'sqlite' && database.path !== ':memory:' ? database.path.replace(/[^/]*$/, '') || '.' : './data';
   const port = problems.take(() => integer(env, 'PORT', 4000, 0, 65535), 4000);
-  const bodyLimitBytes = problems.take(() => integer(env, 'CALLSIGN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024), 1024 * 1024);
+  const bodyLimitBytes = problems.take(() => integer(env, 'CALLSIGN_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024), DEFAULT_BODY_LIMIT_BYTES);
   const shutdownGraceMs = problems.take(() => integer(env, 'CALLSIGN_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000), 10_000);
   const d = DEFAULT_HTTP_TIMEOUTS;
   const httpTimeouts: HttpTimeouts = Object.freeze({
@@ -268,7 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   });
 }
 
-/** The SMS and verification settings (issue 3); each documented in README, "Verifying a phone number by SMS". */
+/** The SMS and verification settings; each documented in README, "Verifying a phone number by SMS". */
 export function parseSmsSettings(env: NodeJS.ProcessEnv, environment: Environment): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
   const problems = new Problems();
   const settings = readSmsSettings(env, environment, problems);

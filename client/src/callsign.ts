@@ -30,6 +30,9 @@ export interface CallsignOptions {
 }
 
 /** The API root without `/v1` or trailing slashes; a URL that cannot be parsed fails here, not at the first call. */
+/** Where a Callsign started with the defaults listens (HOST 127.0.0.1, PORT 4000). */
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:4000';
+
 function apiRoot(baseUrl: string): string {
   let url: URL;
   try {
@@ -80,7 +83,7 @@ export class Callsign {
     }
     const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
     if (typeof fetchImpl !== 'function') throw new TypeError('Callsign: no fetch available; pass one as options.fetch');
-    this.baseUrl = apiRoot(options.baseUrl ?? 'http://127.0.0.1:4000');
+    this.baseUrl = apiRoot(options.baseUrl ?? DEFAULT_BASE_URL);
     this.transport = new Transport({
       baseUrl: this.baseUrl,
       secretKey: options.secretKey.trim(),

@@ -3,7 +3,7 @@
  * phone-number and user part of Clerk's Backend API.
  * @packageDocumentation
  */
-export { Callsign, type CallsignOptions } from './callsign.js';
+export { Callsign, DEFAULT_BASE_URL, type CallsignOptions } from './callsign.js';
 export { CallsignApiError, CallsignConnectionError, CallsignDecodeError, type ClerkApiErrorEntry } from './errors.js';
 export type { FetchLike } from './transport.js';
 export type {

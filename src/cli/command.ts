@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Callsign } from '@callsign/client';
+import { DEFAULT_BASE_URL, Callsign } from '@callsign/client';
 import type { Io } from './output.js';
 
 /** Exit codes, documented in the README and in `callsign --help`. */
@@ -96,7 +96,7 @@ export function clientFor(command: string, values: { readonly url?: string; read
   if (secretKey === undefined || secretKey === '') {
     throw new UsageError('no secret key: pass --secret-key or set CALLSIGN_SECRET_KEY (in development, `callsign serve` prints the one it generated)', command);
   }
-  const baseUrl = values.url ?? (env.CALLSIGN_URL || 'http://127.0.0.1:4000');
+  const baseUrl = values.url ?? (env.CALLSIGN_URL || DEFAULT_BASE_URL);
   try {
     return new Callsign({ secretKey, baseUrl });
   } catch (error) {

@@ -38,7 +38,7 @@ export const time = (ms: number | null | undefined): string =>
 
 const yesNo = (value: boolean | undefined): string => (value ? 'yes' : 'no');
 
-/** One word for a number's state (DESIGN.md: unverified, reserved, verified), with how it got there. */
+/** One word for a number's state (unverified, reserved, verified; docs/semantics.md), with how it got there. */
 export function numberState(number: PhoneNumber): string {
   const v = number.verification;
   if (v?.object === 'verification_admin') return 'verified (admin)';

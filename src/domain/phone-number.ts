@@ -29,7 +29,7 @@ export interface PhoneNumber {
   readonly updatedAt: number;
 }
 
-/** The three states of a phone number's life (DESIGN: "The phone number's life"). */
+/** The three states of a phone number's life (docs/semantics.md, "The phone number's life"). */
 export type IdentificationStatus = 'verified' | 'reserved' | 'unverified';
 
 export const ADMIN_VERIFICATION: Verification = Object.freeze({ strategy: 'admin' });

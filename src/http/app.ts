@@ -14,7 +14,7 @@ import { registerSecondFactorRoutes } from './second-factor.routes.js';
 import { registerUserRoutes } from './user.routes.js';
 import { registerDevInboxRoutes } from './dev-inbox.routes.js';
 import { registerVerificationRoutes } from './verification.routes.js';
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './timeouts.js';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './limits.js';
 import { createValidatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -26,7 +26,7 @@ export interface AppOptions {
   readonly secretKeys: readonly string[];
   /** Pino logger options, or false for none. @default false */
   readonly logger?: FastifyServerOptions['logger'];
-  /** Largest accepted request body. @default 1048576 */
+  /** Largest accepted request body. @default DEFAULT_BODY_LIMIT_BYTES */
   readonly bodyLimitBytes?: number;
   /** Serve the development inbox, GET /v1/dev/sms_messages (development or test mode only). @default false */
   readonly devInbox?: boolean;
@@ -68,7 +68,7 @@ const logsRequests = (level: string): boolean => ['info', 'debug', 'trace'].incl
 
 /** Builds the HTTP app around the services it is given; it builds none, and nothing here reads the environment. */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
-  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const traceIds = createTraceIds();
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({

@@ -27,7 +27,7 @@ export interface PostgresStoreOptions {
 }
 
 export interface RetryInfo {
-  /** The SQLSTATE that caused the retry: 40001, 40P01, 23505 or 23P01. */
+  /** The SQLSTATE that caused the retry: 40001, 40P01 or 23505. */
   readonly code: string;
   /** The attempt that failed, from 1. */
   readonly attempt: number;
@@ -57,7 +57,6 @@ const typeParsers: pg.CustomTypesConfig = {
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
 const UNIQUE_VIOLATION = '23505';
-const EXCLUSION_VIOLATION = '23P01';
 
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -169,7 +168,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           if (unavailable(error)) throw error;
           const code = sqlState(error);
           const conflict = code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
-          if (!conflict && code !== UNIQUE_VIOLATION && code !== EXCLUSION_VIOLATION) throw error;
+          if (!conflict && code !== UNIQUE_VIOLATION) throw error;
           if (attempt >= maxAttempts) {
             // A unique violation that survives every retry is not a race: let it be the bug it is.
             if (!conflict) throw error;

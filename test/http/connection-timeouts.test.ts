@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { DEFAULT_HTTP_TIMEOUTS } from '../../src/http/timeouts.js';
+import { DEFAULT_HTTP_TIMEOUTS } from '../../src/http/limits.js';
 import { assertClerkErrors } from '../helpers/api.js';
 import { useServer } from '../helpers/server.js';
 

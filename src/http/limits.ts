@@ -1,3 +1,6 @@
+/** Largest accepted request body (CALLSIGN_BODY_LIMIT_BYTES): 1 MiB, far above any request Callsign takes. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /** Limits on how long a connection may hold the server without sending a whole request. */
 export interface HttpTimeouts {
   /** From a connection's first byte (or the end of its previous request) to the end of the request's headers (HTTP_HEADERS_TIMEOUT_MS). */
