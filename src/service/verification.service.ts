@@ -9,7 +9,7 @@ import { refuseDestination } from '../domain/sms-destination.js';
 import { attemptVerification, isOpen, type OtpVerification, type VerificationSettings } from '../domain/verification.js';
 import { createSmsDelivery, type DeliveryJournal, type DeliveryLog, type RetryPolicy, type SmsDelivery } from '../sms/sms-delivery.js';
 import type { OutgoingSms, SmsSender } from '../sms/sms-sender.js';
-import type { Database } from '../store/database.js';
+import type { Database, Tx } from '../store/database.js';
 import { findPhoneNumber, isClaimedByOther, updatePhoneNumberVerification } from '../store/phone-number.repository.js';
 import { eventsSince, lockBucket, pruneEvents, recordEvent } from '../store/rate-limit.repository.js';
 import {
@@ -136,6 +136,106 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
     });
   }
 
+  /**
+   * Whether the number is a test-mode one (nothing is sent), after refusing
+   * destinations no code may go to (rule 9: countries, premium-rate, …).
+   * Read outside the transaction: a number's E.164 never changes.
+   */
+  async function destinationPolicy(phoneNumberId: string): Promise<boolean> {
+    const found = await findPhoneNumber(store.db, phoneNumberId);
+    if (found === undefined) throw errors.notFound('Phone number', 'phone_number_id');
+    const testMode = settings.testMode && isTestNumber(found.phoneNumber);
+    if (!testMode) {
+      const refusal = refuseDestination(found.phoneNumber, settings);
+      if (refusal !== null) throw refusal;
+    }
+    return testMode;
+  }
+
+  interface Prepared {
+    readonly verification: OtpVerification;
+    readonly code: string;
+    readonly message: SmsMessageRecord;
+  }
+
+  /** The prepare's transaction: the limits, the superseded codes, the new verification and its message, recorded before anything is sent. */
+  async function recordNewCode(trx: Tx, phoneNumberId: string, testMode: boolean, caller: Caller): Promise<Prepared> {
+    // Locks the owner, then the number, and reads it under the locks (ownership.ts).
+    const number = await findPhoneNumberForChange(trx, phoneNumberId);
+    if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
+    // A code for a number someone else holds claimed could never claim it: no SMS is spent on it.
+    if (!isClaimed(number) && (await isClaimedByOther(trx, number.phoneNumber, number.userId))) throw errors.identifierExists();
+    const now = clock.now();
+    // Test-mode numbers send nothing, so there is nothing to limit (rule 9).
+    if (!testMode) await enforceLimits(trx, number.phoneNumber, caller, now);
+    await supersedeOpenVerifications(trx, number.id, now);
+    const code = testMode ? TEST_MODE_CODE : generateOtp(random, settings.codeLength);
+    const verification: OtpVerification = {
+      id: newId('ver'),
+      phoneNumberId: number.id,
+      phoneNumber: number.phoneNumber,
+      codeHash: hasher.hash(code),
+      status: 'unverified',
+      attempts: 0,
+      maxAttempts: settings.maxAttempts,
+      expireAt: now + settings.codeTtlMs,
+      superseded: false,
+      testMode,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertVerification(trx, verification);
+    await mirror(trx, number, verification, now);
+    const sender = delivery.sender;
+    const keep = testMode || sender.keepsBody;
+    const message: SmsMessageRecord = {
+      id: newId('sms'),
+      provider: testMode ? 'test_mode' : sender.provider,
+      to: number.phoneNumber,
+      phoneNumberId: number.id,
+      verificationId: verification.id,
+      body: smsBody(keep ? code : '*'.repeat(code.length), settings.codeTtlMs),
+      code: keep ? code : null,
+      status: testMode ? 'test_mode' : 'sending',
+      attempts: 0,
+      lastError: null,
+      providerMessageId: null,
+      nextAttemptAt: null,
+      deliveredAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertSmsMessage(trx, message);
+    return { verification, code, message };
+  }
+
+  /**
+   * Hands the committed message to the delivery. Resolves once the provider
+   * took it or, after a transient failure, while it is retried; a definite
+   * refusal is 422 sms_delivery_failed, and a transient failure that leaves no
+   * retry before the code expires (or at shutdown) is 503. Either way the
+   * verification is failed first.
+   */
+  async function send({ verification, code, message }: Prepared): Promise<void> {
+    const outgoing: OutgoingSms = {
+      id: message.id,
+      to: message.to,
+      body: smsBody(code, settings.codeTtlMs),
+      code,
+      phoneNumberId: verification.phoneNumberId,
+      verificationId: verification.id,
+      expireAt: verification.expireAt,
+    };
+    const first = await delivery.deliver(outgoing);
+    // Delivered, or retried before the code expires: the code is on its way.
+    if (!('reason' in first)) return;
+    await failUndelivered(verification.id);
+    if (first.status === 'refused') throw errors.smsDeliveryFailed(first.reason);
+    // The send counted toward the limits: the caller is told to wait out the resend cooldown it started.
+    const cooldownLeftMs = verification.createdAt + settings.resendCooldownMs - clock.now();
+    throw errors.smsDeliveryUnavailable(first.reason, first.status, retryAfterSeconds(cooldownLeftMs));
+  }
+
   return {
     /**
      * Makes a new code for the number, supersedes the previous one and sends
@@ -146,86 +246,14 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
      * service_unavailable. Either way the verification is failed.
      */
     async prepare(phoneNumberId: string, caller: Caller = {}): Promise<OtpVerification> {
-      const found = await findPhoneNumber(store.db, phoneNumberId);
-      if (found === undefined) throw errors.notFound('Phone number', 'phone_number_id');
-      const testMode = settings.testMode && isTestNumber(found.phoneNumber);
-      if (!testMode) {
-        const refusal = refuseDestination(found.phoneNumber, settings);
-        if (refusal !== null) throw refusal;
-      }
-      const sender = delivery.sender;
-
-      const prepared = await store.transaction(async (trx) => {
-        // Locks the owner, then the number, and reads it under the locks (ownership.ts).
-        const number = await findPhoneNumberForChange(trx, phoneNumberId);
-        if (number === undefined) throw errors.notFound('Phone number', 'phone_number_id');
-        // A code for a number someone else holds claimed could never claim it: no SMS is spent on it.
-        if (!isClaimed(number) && (await isClaimedByOther(trx, number.phoneNumber, number.userId))) throw errors.identifierExists();
-        const now = clock.now();
-        // Test-mode numbers send nothing, so there is nothing to limit (rule 9).
-        if (!testMode) await enforceLimits(trx, number.phoneNumber, caller, now);
-        await supersedeOpenVerifications(trx, number.id, now);
-        const code = testMode ? TEST_MODE_CODE : generateOtp(random, settings.codeLength);
-        const verification: OtpVerification = {
-          id: newId('ver'),
-          phoneNumberId: number.id,
-          phoneNumber: number.phoneNumber,
-          codeHash: hasher.hash(code),
-          status: 'unverified',
-          attempts: 0,
-          maxAttempts: settings.maxAttempts,
-          expireAt: now + settings.codeTtlMs,
-          superseded: false,
-          testMode,
-          createdAt: now,
-          updatedAt: now,
-        };
-        await insertVerification(trx, verification);
-        await mirror(trx, number, verification, now);
-        const keep = testMode || sender.keepsBody;
-        const message: SmsMessageRecord = {
-          id: newId('sms'),
-          provider: testMode ? 'test_mode' : sender.provider,
-          to: number.phoneNumber,
-          phoneNumberId: number.id,
-          verificationId: verification.id,
-          body: smsBody(keep ? code : '*'.repeat(code.length), settings.codeTtlMs),
-          code: keep ? code : null,
-          status: testMode ? 'test_mode' : 'sending',
-          attempts: 0,
-          lastError: null,
-          providerMessageId: null,
-          nextAttemptAt: null,
-          deliveredAt: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        await insertSmsMessage(trx, message);
-        return { verification, code, message };
-      });
-
-      const { verification, code, message } = prepared;
+      const testMode = await destinationPolicy(phoneNumberId);
+      const prepared = await store.transaction((trx) => recordNewCode(trx, phoneNumberId, testMode, caller));
       if (testMode) {
-        log.info({ sms: message.id, to: maskPhoneNumber(message.to), status: 'test_mode' }, 'test-mode number: no SMS sent');
-        return verification;
+        log.info({ sms: prepared.message.id, to: maskPhoneNumber(prepared.message.to), status: 'test_mode' }, 'test-mode number: no SMS sent');
+        return prepared.verification;
       }
-      const outgoing: OutgoingSms = {
-        id: message.id,
-        to: message.to,
-        body: smsBody(code, settings.codeTtlMs),
-        code,
-        phoneNumberId: verification.phoneNumberId,
-        verificationId: verification.id,
-        expireAt: verification.expireAt,
-      };
-      const first = await delivery.deliver(outgoing);
-      // Delivered, or retried before the code expires: the code is on its way.
-      if (!('reason' in first)) return verification;
-      await failUndelivered(verification.id);
-      if (first.status === 'refused') throw errors.smsDeliveryFailed(first.reason);
-      // The send counted toward the limits: the caller is told to wait out the resend cooldown it started.
-      const cooldownLeftMs = verification.createdAt + settings.resendCooldownMs - clock.now();
-      throw errors.smsDeliveryUnavailable(first.reason, first.status, retryAfterSeconds(cooldownLeftMs));
+      await send(prepared);
+      return prepared.verification;
     },
 
     /**
