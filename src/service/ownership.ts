@@ -12,6 +12,7 @@ import {
   listUserPhoneNumbers,
   updatePhoneNumber,
   updatePhoneNumberFlags,
+  type PhoneNumberFlags,
 } from '../store/phone-number.repository.js';
 import type { User } from '../domain/user.js';
 import { findUser, findUserForChange, touchUser, updateUserMfa } from '../store/user.repository.js';
@@ -87,13 +88,28 @@ export interface Reconciled {
 
 /**
  * Applies rules 4 and 5 to one user's numbers after a change and keeps the
- * user's MFA timestamps and `updated_at` true.
+ * user's MFA timestamps, backup codes (rule 6) and `updated_at` true.
  */
 export async function reconcileUser(trx: Trx, userId: string, now: number, prefer: Preference = {}): Promise<Reconciled> {
   const stored = await listUserPhoneNumbers(trx, userId);
   const wanted = prefer.primaryId === undefined ? stored : stored.map((n) => ({ ...n, isPrimary: n.id === prefer.primaryId }));
   const flags = deriveFlags(wanted);
+  const changed = await writeFlags(trx, stored, flags, now);
+  const isOn = [...flags.values()].some((f) => f.reservedForSecondFactor);
+  const wasOn = await recordMfa(trx, userId, isOn, now, prefer.user);
+  // Rule 6: backup codes stand in for a second factor, so they go with the
+  // last one, however it went (unreserve, unverify, delete, replace, DELETE
+  // /mfa); turning MFA on again then issues a fresh set, shown once. Codes
+  // are issued only as MFA turns on, in the transaction that records
+  // mfa_enabled_at, and removed whenever it is off, so a user whose MFA was
+  // already off holds none: the DELETE is skipped then.
+  if (!isOn && wasOn) await deleteUserBackupCodes(trx, userId);
+  const numbers = stored.map((n) => (changed.includes(n) ? { ...n, ...flags.get(n.id)!, updatedAt: now } : n));
+  return { numbers, secondFactorTurnedOn: isOn && !wasOn };
+}
 
+/** Writes the flags that differ from what is stored; answers the numbers it changed. */
+async function writeFlags(trx: Trx, stored: readonly PhoneNumber[], flags: ReadonlyMap<string, PhoneNumberFlags>, now: number): Promise<PhoneNumber[]> {
   const changed = stored.filter((n) => {
     const f = flags.get(n.id)!;
     return f.isPrimary !== n.isPrimary || f.reservedForSecondFactor !== n.reservedForSecondFactor || f.defaultSecondFactor !== n.defaultSecondFactor;
@@ -118,31 +134,24 @@ export async function reconcileUser(trx: Trx, userId: string, now: number, prefe
       );
     }
   }
+  return changed;
+}
 
+/**
+ * Records whether the user's MFA is on after this change (a timestamp when it
+ * turns on or off, `updated_at` either way); answers whether it was on before.
+ */
+async function recordMfa(trx: Trx, userId: string, isOn: boolean, now: number, known?: User): Promise<boolean> {
   // Whether MFA was on before this change is read off the user's timestamps,
   // which is what they are for: enabled after the last disable means on.
-  const user = prefer.user ?? (await findUser(trx, userId));
+  const user = known ?? (await findUser(trx, userId));
   const wasOn = user?.mfaEnabledAt != null && (user.mfaDisabledAt === null || user.mfaEnabledAt > user.mfaDisabledAt);
-  const isOn = [...flags.values()].some((f) => f.reservedForSecondFactor);
   // So the two timestamps never tie, an event in the same millisecond as the
   // other one (or before it, on a clock stepped back) is recorded 1 ms after it.
   const after = (other: number | null | undefined): number => (other == null ? now : Math.max(now, other + 1));
-  if (isOn === wasOn) {
-    await touchUser(trx, userId, now);
-  } else {
-    await updateUserMfa(trx, userId, isOn ? { enabledAt: after(user?.mfaDisabledAt) } : { disabledAt: after(user?.mfaEnabledAt) }, now);
-  }
-  // Rule 6: backup codes stand in for a second factor, so they go with the
-  // last one, however it went (unreserve, unverify, delete, replace, DELETE
-  // /mfa); turning MFA on again then issues a fresh set, shown once. Codes
-  // are issued only as MFA turns on, in the transaction that records
-  // mfa_enabled_at, and removed whenever it is off, so a user whose MFA was
-  // already off holds none: the DELETE is skipped then (it ran on every
-  // number added to a user without MFA).
-  if (!isOn && wasOn) await deleteUserBackupCodes(trx, userId);
-
-  const numbers = stored.map((n) => (changed.includes(n) ? { ...n, ...flags.get(n.id)!, updatedAt: now } : n));
-  return { numbers, secondFactorTurnedOn: isOn && !wasOn };
+  if (isOn === wasOn) await touchUser(trx, userId, now);
+  else await updateUserMfa(trx, userId, isOn ? { enabledAt: after(user?.mfaDisabledAt) } : { disabledAt: after(user?.mfaEnabledAt) }, now);
+  return wasOn;
 }
 
 /**
