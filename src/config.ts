@@ -120,7 +120,7 @@ export const GENERATE = Object.freeze({
 });
 
 /** The exit code of `npm start` and `callsign serve` for a bad setting (the CLI's usage code). */
-export const CONFIG_EXIT_CODE = 2;
+const CONFIG_EXIT_CODE = 2;
 
 /**
  * What `npm start` and `callsign serve` print and exit with when they cannot
@@ -269,13 +269,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 }
 
 /** The SMS and verification settings; each documented in README, "Verifying a phone number by SMS". */
-export function parseSmsSettings(env: NodeJS.ProcessEnv, environment: Environment): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
-  const problems = new Problems();
-  const settings = readSmsSettings(env, environment, problems);
-  problems.throwIfAny();
-  return settings;
-}
-
 function readSmsSettings(env: NodeJS.ProcessEnv, environment: Environment, problems: Problems): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
   const testMode = problems.take(() => flag(env, 'CALLSIGN_TEST_MODE', environment === 'development'), false);
   const d = DEFAULT_VERIFICATION_SETTINGS;

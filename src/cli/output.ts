@@ -39,7 +39,7 @@ export const time = (ms: number | null | undefined): string =>
 const yesNo = (value: boolean | undefined): string => (value ? 'yes' : 'no');
 
 /** One word for a number's state (unverified, reserved, verified; docs/semantics.md), with how it got there. */
-export function numberState(number: PhoneNumber): string {
+function numberState(number: PhoneNumber): string {
   const v = number.verification;
   if (v?.object === 'verification_admin') return 'verified (admin)';
   if (v?.object === 'verification_otp') {
@@ -50,7 +50,7 @@ export function numberState(number: PhoneNumber): string {
   return number.reserved ? 'reserved' : 'unverified';
 }
 
-export function phoneNumbersTable(numbers: readonly PhoneNumber[], primaryId: string | null | undefined): string {
+function phoneNumbersTable(numbers: readonly PhoneNumber[], primaryId: string | null | undefined): string {
   if (numbers.length === 0) return 'No phone numbers.\n';
   return table(
     ['ID', 'NUMBER', 'STATE', 'PRIMARY', 'SECOND FACTOR', 'CREATED'],
@@ -81,7 +81,7 @@ export function phoneNumberDetails(n: PhoneNumber): string {
 }
 
 /** Backup codes appear in one answer only: say so loudly. */
-export function backupCodesNotice(codes: readonly string[] | null | undefined): string {
+function backupCodesNotice(codes: readonly string[] | null | undefined): string {
   if (!codes || codes.length === 0) return '';
   return `\nBackup codes (shown this once; store them now):\n${codes.map((c) => `  ${c}`).join('\n')}\n`;
 }
@@ -135,7 +135,7 @@ export function verificationDetails(v: VerificationResponse): string {
 
 export const SMS_HEADER: Row = ['SENT', 'TO', 'CODE', 'STATUS', 'PROVIDER', 'MESSAGE'];
 /** Fixed widths, so rows printed one by one (`--follow`) line up. */
-export const SMS_WIDTHS = [20, 16, 10, 10, 9] as const;
+const SMS_WIDTHS = [20, 16, 10, 10, 9] as const;
 
 export function smsRow(m: SmsMessage): Row {
   return [time(m.createdAt), m.to, m.code ?? '-', m.status, m.provider, m.body.replace(/\s+/g, ' ')];

@@ -12,7 +12,7 @@ const createOptions = {
   'reserved-for-second-factor': { type: 'boolean' },
 } as const;
 
-export const phoneNumbersCreate: Command = {
+const phoneNumbersCreate: Command = {
   name: 'phone-numbers create',
   summary: 'Add a phone number to a user',
   help: `Usage: callsign phone-numbers create --user-id <user_id> --phone-number <number> [options]
@@ -48,7 +48,7 @@ Example:
   },
 };
 
-export const phoneNumbersGet: Command = {
+const phoneNumbersGet: Command = {
   name: 'phone-numbers get',
   summary: 'Show a phone number and its verification',
   help: `Usage: callsign phone-numbers get <phone_number_id> [options]
@@ -75,7 +75,7 @@ const updateOptions = {
   'no-reserved-for-second-factor': { type: 'boolean' },
 } as const;
 
-export const phoneNumbersUpdate: Command = {
+const phoneNumbersUpdate: Command = {
   name: 'phone-numbers update',
   summary: 'Mark a phone number verified, primary or a second factor (or not)',
   help: `Usage: callsign phone-numbers update <phone_number_id> [options]
@@ -102,7 +102,7 @@ ${CLIENT_OPTIONS_HELP}`,
   },
 };
 
-export const phoneNumbersDelete: Command = {
+const phoneNumbersDelete: Command = {
   name: 'phone-numbers delete',
   summary: 'Delete a phone number',
   help: `Usage: callsign phone-numbers delete <phone_number_id> [options]
@@ -176,7 +176,7 @@ const verifyOptions = {
   send: { type: 'boolean' },
 } as const;
 
-export const phoneNumbersVerify: Command = {
+const phoneNumbersVerify: Command = {
   name: 'phone-numbers verify',
   summary: 'Check an SMS code (sending one first only when none is pending)',
   help: `Usage: callsign phone-numbers verify <phone_number_id> [--code <code>] [--verification-id <ver_id> | --send] [options]

@@ -26,7 +26,7 @@ const list = (commands: readonly Command[]): string => {
   return commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
 };
 
-export const MAIN_HELP = `Usage: callsign <command> [options]
+const MAIN_HELP = `Usage: callsign <command> [options]
 
 The command line of Callsign, the self-hostable phone-number identity service.
 Every command takes --help. Commands other than serve and migrate talk to a

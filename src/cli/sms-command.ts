@@ -16,7 +16,7 @@ export interface FollowControl {
   readonly signal?: AbortSignal;
 }
 
-export const smsInbox: Command & { follow?: FollowControl } = {
+const smsInbox: Command & { follow?: FollowControl } = {
   name: 'sms inbox',
   summary: "Show the development SMS inbox (codes Callsign sent), optionally following it",
   help: `Usage: callsign sms inbox [options]

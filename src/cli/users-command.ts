@@ -17,7 +17,7 @@ const createOptions = {
   'unsafe-metadata': { type: 'string' },
 } as const;
 
-export const usersCreate: Command = {
+const usersCreate: Command = {
   name: 'users create',
   summary: 'Create a user, with or without phone numbers',
   help: `Usage: callsign users create [options]
@@ -60,7 +60,7 @@ Example:
   },
 };
 
-export const usersGet: Command = {
+const usersGet: Command = {
   name: 'users get',
   summary: 'Show a user and their phone numbers',
   help: `Usage: callsign users get <user_id> [options]
@@ -89,7 +89,7 @@ const listOptions = {
   'starting-after': { type: 'string' },
 } as const;
 
-export const usersList: Command = {
+const usersList: Command = {
   name: 'users list',
   summary: 'List users, newest first',
   help: `Usage: callsign users list [options]
@@ -127,7 +127,7 @@ ${CLIENT_OPTIONS_HELP}`,
   },
 };
 
-export const usersDelete: Command = {
+const usersDelete: Command = {
   name: 'users delete',
   summary: 'Delete a user and their phone numbers',
   help: `Usage: callsign users delete <user_id> [options]

@@ -78,7 +78,7 @@ export function newPhoneNumber(
 }
 
 /** Oldest first, ties broken by id (ids sort in creation order). */
-export function byAge(a: Pick<PhoneNumber, 'createdAt' | 'id'>, b: Pick<PhoneNumber, 'createdAt' | 'id'>): number {
+function byAge(a: Pick<PhoneNumber, 'createdAt' | 'id'>, b: Pick<PhoneNumber, 'createdAt' | 'id'>): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

@@ -35,7 +35,7 @@ function describeType(type: unknown): string {
 }
 
 /** Maps the first schema violation of a request to the Clerk error a caller can act on. */
-export function validationError(error: ErrorObject, context: Context, config: RouteErrorConfig): CallsignError {
+function validationError(error: ErrorObject, context: Context, config: RouteErrorConfig): CallsignError {
   const param = paramOf(error);
   if (param === undefined || param === '') {
     return context === 'body'

@@ -4,8 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
 /** Where the served description and the reference page live; both answer without authentication. */
-export const OPENAPI_PATH = '/v1/openapi.json';
-export const DOCS_PATH = '/docs';
+const OPENAPI_PATH = '/v1/openapi.json';
+const DOCS_PATH = '/docs';
 
 type Json = Record<string, unknown>;
 
@@ -43,7 +43,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const NAME_MARK = 'x-callsign-schema';
 
 /** A copy of a route schema with every `$id` turned into a mark; the route's own schema (used for validation) is not touched. */
-export function markNamedSchemas(node: unknown): unknown {
+function markNamedSchemas(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(markNamedSchemas);
   if (!isObject(node)) return node;
   const out: Json = {};
@@ -57,7 +57,7 @@ export function markNamedSchemas(node: unknown): unknown {
  * Clerk's own description, so the document reads like the reference and each
  * model is described once.
  */
-export function liftNamedSchemas(document: Json): Json {
+function liftNamedSchemas(document: Json): Json {
   const components = isObject(document.components) ? document.components : {};
   const schemas: Json = isObject(components.schemas) ? { ...components.schemas } : {};
   const lift = (node: unknown): unknown => {

@@ -6,7 +6,7 @@ import type { UserView } from '../service/user.service.js';
 // Written by hand, field by field: the wire is Clerk's and must not drift with
 // a rename in the domain.
 
-export function verificationJson(verification: Verification | null): Record<string, unknown> | null {
+function verificationJson(verification: Verification | null): Record<string, unknown> | null {
   if (verification === null) return null;
   if (verification.strategy === 'admin') {
     return { object: 'verification_admin', status: 'verified', strategy: 'admin', attempts: null, expire_at: null };

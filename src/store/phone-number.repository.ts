@@ -21,7 +21,7 @@ function toVerification(row: Row): Verification | null {
   return null;
 }
 
-export function toPhoneNumber(row: Row): PhoneNumber {
+function toPhoneNumber(row: Row): PhoneNumber {
   return {
     id: row.id,
     userId: row.user_id,

@@ -7,7 +7,7 @@ type Row = Selectable<SmsMessageTable>;
 
 const optionalNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
-export function toSmsMessage(row: Row): SmsMessageRecord {
+function toSmsMessage(row: Row): SmsMessageRecord {
   return {
     id: row.id,
     provider: row.provider,

@@ -5,7 +5,7 @@ import type { Database, Executor, Tx, UserTable } from './database.js';
 
 type Row = Selectable<UserTable>;
 
-export function toUser(row: Row): User {
+function toUser(row: Row): User {
   return {
     id: row.id,
     externalId: row.external_id,
@@ -49,7 +49,7 @@ export async function findUser(db: Executor, id: string): Promise<User | undefin
 // Compiled once: every number added checks its user is there, and needs nothing else of it.
 const idOf = compiledOnce((db, $: Param<{ id: string }>) => db.selectFrom('users').select('id').where('id', '=', $('id')));
 
-export async function userExists(db: Executor, id: string): Promise<boolean> {
+async function userExists(db: Executor, id: string): Promise<boolean> {
   return (await idOf(db, { id })).rows.length > 0;
 }
 

@@ -15,7 +15,7 @@ export const Metadata = Type.Record(Type.String(), Type.Unknown(), {
 });
 
 /** Metadata as a request field: what it is for (Clerk's wording) and what the request does with it. */
-export const MetadataField = (description: string): typeof Metadata =>
+const MetadataField = (description: string): typeof Metadata =>
   Type.Record(Type.String(), Type.Unknown(), { description: `${description} A JSON object, at most 8 KiB serialized.` });
 
 /** A user's three optional metadata request fields; `how` says what happens to the stored object. */
@@ -30,7 +30,7 @@ export function metadataFields(how: string) {
 }
 
 /** Names, external ids: generous but bounded. */
-export const ShortText = Type.String({ maxLength: 256 });
+const ShortText = Type.String({ maxLength: 256 });
 
 /** ShortText as a request field, with its description. */
 export const ShortTextField = (description: string): typeof ShortText => Type.String({ maxLength: 256, description });

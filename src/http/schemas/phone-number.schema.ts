@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum } from './common.js';
 
-export const VerificationOtp = Type.Object(
+const VerificationOtp = Type.Object(
   {
     object: Type.Literal('verification_otp'),
     status: StringEnum(['unverified', 'verified', 'failed', 'expired'] as const),
@@ -13,7 +13,7 @@ export const VerificationOtp = Type.Object(
   { $id: 'verification_otp', additionalProperties: false },
 );
 
-export const VerificationAdmin = Type.Object(
+const VerificationAdmin = Type.Object(
   {
     object: Type.Literal('verification_admin'),
     status: Type.Literal('verified'),
