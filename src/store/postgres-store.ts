@@ -89,6 +89,34 @@ function backoffMs(attempt: number): number {
   return Math.floor(Math.random() * Math.min(200, 4 * 2 ** attempt));
 }
 
+/** The pool, with every connection's failure handled for its whole life. */
+function createPool(options: PostgresStoreOptions): pg.Pool {
+  const pool = new pg.Pool({
+    application_name: 'callsign',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    ...options.connection,
+    max: options.poolSize ?? 10,
+    types: typeParsers,
+  });
+  // A connection can fail at any time (its backend terminated, the server
+  // stopped, the network cut). pg emits 'error' on the Client, and an 'error'
+  // event without a listener ends the process: the pool listens only while a
+  // connection is idle, so every connection gets its own listener for its
+  // whole life. The query in flight on it fails by itself (503), and the pool
+  // discards the connection when it is released.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+/** Migrates the schema unqualified names go to (the first existing schema of search_path, normally public). */
+async function migrateInCurrentSchema(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? undefined;
+  if (schema === undefined) throw new Error('PostgreSQL has no current schema: create the schema that search_path names first');
+  await migrateToLatest(db as Kysely<unknown>, { schema });
+}
+
 /**
  * The PostgreSQL store, for any number of Callsign processes on one database.
  *
@@ -109,35 +137,13 @@ function backoffMs(attempt: number): number {
  * answered 503 with `Retry-After`, never 500.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const pool = new pg.Pool({
-    application_name: 'callsign',
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    ...options.connection,
-    max: options.poolSize ?? 10,
-    types: typeParsers,
-  });
-  // A connection can fail at any time (its backend terminated, the server
-  // stopped, the network cut). pg emits 'error' on the Client, and an 'error'
-  // event without a listener ends the process: the pool listens only while a
-  // connection is idle, so every connection gets its own listener for its
-  // whole life. The query in flight on it fails by itself (503), and the pool
-  // discards the connection when it is released.
-  pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
-
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(options) }) });
   try {
-    // Where unqualified names go (the first existing schema of search_path, normally public).
-    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
-    const schema = rows[0]?.schema ?? undefined;
-    if (schema === undefined) throw new Error('PostgreSQL has no current schema: create the schema that search_path names first');
-    await migrateToLatest(db as Kysely<unknown>, { schema });
+    await migrateInCurrentSchema(db);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-
-  const maxAttempts = options.maxAttempts ?? 10;
 
   const locks: Pick<Store, 'lockUser' | 'lockPhoneNumber' | 'uniqueViolation'> = {
     // FOR NO KEY UPDATE: excludes other lockUser calls and a delete of the
@@ -159,27 +165,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return withWriteReadiness({
     dialect: 'postgres',
     db,
-    async transaction(work) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().setIsolationLevel('read committed').execute((trx) => runAsTx(trx, locks, work));
-        } catch (error) {
-          // Not retried here: the error handler answers it 503 (store.unavailable).
-          if (unavailable(error)) throw error;
-          const code = sqlState(error);
-          const conflict = code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
-          if (!conflict && code !== UNIQUE_VIOLATION) throw error;
-          if (attempt >= maxAttempts) {
-            // A unique violation that survives every retry is not a race: let it be the bug it is.
-            if (!conflict) throw error;
-            throw new StoreBusyError(attempt);
-          }
-          const delayMs = backoffMs(attempt);
-          options.onRetry?.({ code: code!, attempt, delayMs });
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-        }
-      }
-    },
+    transaction: transactionWithRetries(db, locks, options),
     ...locks,
     unavailable,
     async ping() {
@@ -187,4 +173,39 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     close: () => db.destroy(),
   });
+}
+
+/**
+ * Runs a transaction at READ COMMITTED, again after a deadlock, a
+ * serialization failure or a unique violation (a race lost to a concurrent
+ * commit), up to `maxAttempts` times with jittered backoff; then gives up
+ * with StoreBusyError. A database that cannot serve is not retried here.
+ */
+function transactionWithRetries(
+  db: Kysely<Database>,
+  locks: Pick<Store, 'lockUser' | 'lockPhoneNumber' | 'uniqueViolation'>,
+  options: PostgresStoreOptions,
+): Store['transaction'] {
+  const maxAttempts = options.maxAttempts ?? 10;
+  return async (work) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().setIsolationLevel('read committed').execute((trx) => runAsTx(trx, locks, work));
+      } catch (error) {
+        // Not retried here: the error handler answers it 503 (store.unavailable).
+        if (unavailable(error)) throw error;
+        const code = sqlState(error);
+        const conflict = code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
+        if (!conflict && code !== UNIQUE_VIOLATION) throw error;
+        if (attempt >= maxAttempts) {
+          // A unique violation that survives every retry is not a race: let it be the bug it is.
+          if (!conflict) throw error;
+          throw new StoreBusyError(attempt);
+        }
+        const delayMs = backoffMs(attempt);
+        options.onRetry?.({ code: code!, attempt, delayMs });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  };
 }
