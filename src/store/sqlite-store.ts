@@ -8,7 +8,7 @@ import { migrateToLatest } from './migrate.js';
 import { runAsTx } from './tx.js';
 import { withWriteReadiness } from './write-readiness.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
-import { createRowCache } from './row-cache.js';
+import { createRowCache, type RowCache } from './row-cache.js';
 import { acquireProcessLock, type ProcessLock } from './sqlite-process-lock.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { BetterSqliteDialect, SqliteBatchLostError, type Batch } from './sqlite-driver.js';
@@ -79,6 +79,34 @@ function canonicalPath(path: string): string {
   }
 }
 
+/**
+ * Phone numbers by id, kept in memory: every change to a phone number row,
+ * by any statement (cascades from a deleted user included), reports its id
+ * to the cache before the statement returns. TEMP triggers live in this
+ * connection only, never in the file.
+ */
+function cachePhoneNumbers(handle: SqliteDatabase.Database): RowCache<PhoneNumber> {
+  const cache = createRowCache<PhoneNumber>(PHONE_NUMBER_CACHE_ROWS);
+  handle.function('callsign_phone_number_changed', (id: unknown) => {
+    cache.invalidate(String(id));
+    return null;
+  });
+  handle.exec(`
+    create temp trigger phone_number_updated after update on main.phone_numbers begin select callsign_phone_number_changed(old.id); end;
+    create temp trigger phone_number_deleted after delete on main.phone_numbers begin select callsign_phone_number_changed(old.id); end;
+  `);
+  return cache;
+}
+
+/** Checkpoints happen in a worker; the COMMIT-time checkpoint is only a backstop (see sqlite-checkpointer.ts). */
+function checkpointInWorker(handle: SqliteDatabase.Database, path: string): Checkpointer {
+  handle.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  // Without the worker, COMMITs checkpoint at SQLite's own threshold again.
+  return startCheckpointer(path, () => {
+    if (handle.open) handle.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
+  });
+}
+
 async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock | undefined): Promise<Store> {
   const handle = new SqliteDatabase(options.path);
   handle.pragma('journal_mode = WAL');
@@ -91,27 +119,8 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
   const dialect = new BetterSqliteDialect(handle);
   const db = new Kysely<Database>({ dialect });
   await migrateToLatest(db as Kysely<unknown>);
-  const phoneNumberCache = createRowCache<PhoneNumber>(PHONE_NUMBER_CACHE_ROWS);
-  // Every change to a phone number row, by any statement (cascades from a
-  // deleted user included), reports its id to the cache before the statement
-  // returns. TEMP triggers live in this connection only, never in the file.
-  handle.function('callsign_phone_number_changed', (id: unknown) => {
-    phoneNumberCache.invalidate(String(id));
-    return null;
-  });
-  handle.exec(`
-    create temp trigger phone_number_updated after update on main.phone_numbers begin select callsign_phone_number_changed(old.id); end;
-    create temp trigger phone_number_deleted after delete on main.phone_numbers begin select callsign_phone_number_changed(old.id); end;
-  `);
-  let checkpointer: Checkpointer | undefined;
-  if (options.path !== ':memory:') {
-    // Checkpoints happen in a worker; the COMMIT-time checkpoint is only a backstop (see sqlite-checkpointer.ts).
-    handle.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-    // Without the worker, COMMITs checkpoint at SQLite's own threshold again.
-    checkpointer = startCheckpointer(options.path, () => {
-      if (handle.open) handle.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
-    });
-  }
+  const phoneNumberCache = cachePhoneNumbers(handle);
+  const checkpointer = options.path === ':memory:' ? undefined : checkpointInWorker(handle, options.path);
 
   const locks: Pick<Store, 'lockUser' | 'lockPhoneNumber' | 'uniqueViolation'> = {
     // Writers are already serialized by SQLite's single write lock.
