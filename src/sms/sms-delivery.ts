@@ -25,7 +25,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 60_000 });
+const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 60_000 });
 
 /** The wait before try number `failedTries + 1`. */
 export function retryDelayMs(policy: RetryPolicy, failedTries: number): number {
@@ -67,8 +67,6 @@ export interface SmsDelivery {
    * without the caller knowing. Every try is recorded and logged.
    */
   deliver(message: OutgoingSms): Promise<FirstTry>;
-  /** Messages with retries still pending in this process. */
-  pending(): number;
   /** Resolves when no retry is pending or running (for tests and shutdown). */
   idle(): Promise<void>;
   /** Stops retrying: pending messages are recorded `abandoned`. Awaits tries in flight. */
@@ -188,7 +186,6 @@ export function createSmsDelivery(options: SmsDeliveryOptions): SmsDelivery {
   return {
     sender,
     deliver: (message) => attempt(message, 1),
-    pending: () => timers.size + inFlight.size,
     idle: () =>
       new Promise<void>((resolve) => {
         waiters.push(resolve);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Callsign } from '@callsign/client';
 import { assertAligned, cliEnv, finished, runBin, startCli, waitFor } from '../helpers/cli.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer, useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 /** Real (non-test-mode) mobile numbers, a fresh one per call: +1 415 203 xxxx. */
@@ -200,6 +200,15 @@ for (const storeFactory of storeFactories()) {
     /** The development inbox for one number, newest first. */
     const inbox = async (phoneNumber: string) => (await client.dev.listSmsMessages({ phoneNumber, limit: 500 })).data;
     const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    /** A new user's fresh real number with a code sent to it, and that code as the inbox shows it. */
+    const pendingCode = async () => {
+      const phoneNumber = freshNumber();
+      const user = await client.users.create();
+      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber });
+      const sent = await client.phoneNumbers.prepareVerification(number.id!);
+      const code = (await inbox(phoneNumber))[0]!.code!;
+      return { phoneNumber, number, sent, code };
+    };
 
     test('phone-numbers verify --code checks the code already sent to a real number: verified, and no second SMS', async () => {
       const phoneNumber = freshNumber();
@@ -233,11 +242,7 @@ for (const storeFactory of storeFactories()) {
     });
 
     test('phone-numbers verify: a wrong code for the pending verification exits 1 and sends nothing; piped stdin uses the pending code too', async () => {
-      const phoneNumber = freshNumber();
-      const user = await client.users.create();
-      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber });
-      const sent = await client.phoneNumbers.prepareVerification(number.id!);
-      const code = (await inbox(phoneNumber))[0]!.code!;
+      const { phoneNumber, number, sent, code } = await pendingCode();
       const wrongCode = code === '000000' ? '111111' : '000000';
 
       const wrong = await cli(['phone-numbers', 'verify', number.id!, '--code', wrongCode]);
@@ -257,11 +262,7 @@ for (const storeFactory of storeFactories()) {
     });
 
     test('phone-numbers verify --verification-id checks that verification and never sends; --send with it is a usage error', async () => {
-      const phoneNumber = freshNumber();
-      const user = await client.users.create();
-      const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber });
-      const sent = await client.phoneNumbers.prepareVerification(number.id!);
-      const code = (await inbox(phoneNumber))[0]!.code!;
+      const { phoneNumber, number, sent, code } = await pendingCode();
 
       const both = await cli(['phone-numbers', 'verify', number.id!, '--verification-id', sent.id, '--send', '--code', code]);
       assert.equal(both.code, 2);
@@ -371,22 +372,20 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`callsign phone-numbers verify against Callsign without a development inbox (${storeFactory.name})`, () => {
-    let server: TestServer;
+    const running = useServer({ storeFactory });
     let env: NodeJS.ProcessEnv;
     let client: Callsign;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      env = cliEnv({ CALLSIGN_URL: server.url, CALLSIGN_SECRET_KEY: server.key });
-      client = new Callsign({ secretKey: server.key, baseUrl: server.url });
+    before(() => {
+      env = cliEnv({ CALLSIGN_URL: running.server.url, CALLSIGN_SECRET_KEY: running.server.key });
+      client = new Callsign({ secretKey: running.server.key, baseUrl: running.server.url });
     });
-    after(() => server.close());
 
     test('a code read on the phone verifies the number with nothing else: no inbox, no verification id, no second SMS', async () => {
       const user = await client.users.create();
       const number = await client.phoneNumbers.create({ userId: user.id, phoneNumber: freshNumber() });
       const sent = await client.phoneNumbers.prepareVerification(number.id!);
       // What the person reads on their phone: here, what the log provider kept.
-      const messages = () => server.store.db.selectFrom('sms_messages').select(['verification_id', 'code']).where('phone_number_id', '=', number.id!).execute();
+      const messages = () => running.server.store.db.selectFrom('sms_messages').select(['verification_id', 'code']).where('phone_number_id', '=', number.id!).execute();
       const [message] = await messages();
       assert.equal(message?.verification_id, sent.id);
       const wrong = await runBin(['phone-numbers', 'verify', number.id!, '--code', message.code === '000000' ? '111111' : '000000'], env);

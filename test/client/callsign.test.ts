@@ -3,21 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import { Callsign, CallsignApiError, CallsignConnectionError, type PhoneNumber, type User } from '@callsign/client';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 /** Real (non-test-mode) mobile numbers, a fresh one per call: +1 415 202 xxxx. */
 let next = 1000;
 const freshNumber = (): string => `+1415202${String((next += 1)).padStart(4, '0')}`;
 
 /** The CallsignApiError `call` must throw. */
-async function apiError(call: () => Promise<unknown>): Promise<CallsignApiError> {
-  try {
-    await call();
-  } catch (error) {
-    assert.ok(error instanceof CallsignApiError, `expected a CallsignApiError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to throw');
-}
+const apiError = (call: () => Promise<unknown>): Promise<CallsignApiError> => thrownBy(call, (e) => e instanceof CallsignApiError, 'a CallsignApiError');
 
 /**
  * Every client method against a running Callsign (real HTTP on loopback, a

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Callsign, CallsignApiError, CallsignDecodeError, type FetchLike } from '@callsign/client';
 import { schemaValidator } from '../helpers/reference.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 /**
  * The client's wire handling with a handed-in fetch: what it sends, and how
@@ -50,15 +51,8 @@ const referencePhoneNumber = {
   updated_at: 1778577700000,
 };
 
-async function decodeError(call: () => Promise<unknown>): Promise<CallsignDecodeError> {
-  try {
-    await call();
-  } catch (error) {
-    assert.ok(error instanceof CallsignDecodeError, `expected a CallsignDecodeError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to throw');
-}
+/** The CallsignDecodeError `call` must throw. */
+const decodeError = (call: () => Promise<unknown>): Promise<CallsignDecodeError> => thrownBy(call, (e) => e instanceof CallsignDecodeError, 'a CallsignDecodeError');
 
 describe('@callsign/client on the wire (handed-in fetch)', () => {
   test('the reference-shaped fixture is valid against Clerk description', () => {

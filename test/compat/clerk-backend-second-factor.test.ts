@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { ClerkClient } from '@clerk/backend';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 import { clerkError, createClerkClient, wire } from '../helpers/clerk-client.js';
@@ -12,13 +12,11 @@ import { clerkError, createClerkClient, wire } from '../helpers/clerk-client.js'
  */
 for (const storeFactory of storeFactories()) {
   describe(`@clerk/backend second factor against Callsign (${storeFactory.name})`, () => {
-    let server: TestServer;
+    const running = useServer({ storeFactory });
     let clerk: ClerkClient;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      clerk = createClerkClient({ secretKey: server.key, apiUrl: server.url });
+    before(() => {
+      clerk = createClerkClient({ secretKey: running.server.key, apiUrl: running.server.url });
     });
-    after(() => server.close());
 
     /** A user whose number the client reserved for second factor, and the codes that response carried. */
     async function mfaUser(phoneNumber: string): Promise<{ userId: string; numberId: string; codes: string[] }> {

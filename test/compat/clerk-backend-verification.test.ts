@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createClerkClient, type ClerkClient } from '@clerk/backend';
-import { createApi, type Api } from '../helpers/api.js';
+import { checked } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
 import { schemaValidator } from '../helpers/reference.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 /**
@@ -12,21 +12,19 @@ import { storeFactories } from '../helpers/stores.js';
  * PhoneNumberAPI is get, create, update and delete only, and nothing in the
  * package calls prepare_verification or attempt_verification. So the routes
  * are driven over HTTP here (their 200s checked against the reference's
- * `_VerificationResponse` by createApi), and the official client checks what
+ * `_VerificationResponse` by `checked`), and the official client checks what
  * it can read: the phone number's `verification_otp` and the user.
  */
 for (const storeFactory of storeFactories()) {
   describe(`@clerk/backend reads SMS verifications (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let clerk: ClerkClient;
-    let api: Api;
     const clock = new TestClock();
-    before(async () => {
-      server = await startServer({ storeFactory, clock, devInbox: true, verification: { testMode: true } });
-      clerk = createClerkClient({ secretKey: server.key, apiUrl: server.url });
-      api = createApi(server);
+    const running = useServer({ storeFactory, clock, devInbox: true, verification: { testMode: true } });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(running.api);
+    let clerk: ClerkClient;
+    before(() => {
+      clerk = createClerkClient({ secretKey: running.server.key, apiUrl: running.server.url });
     });
-    after(() => server.close());
 
     test('the official client has no prepare or attempt verification method for phone numbers (if one appears, extend this test)', () => {
       const phoneNumbers = clerk.phoneNumbers as unknown as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { ClerkClient } from '@clerk/backend';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 import { schemaValidator } from '../helpers/reference.js';
 import { clerkError, createClerkClient, wire } from '../helpers/clerk-client.js';
@@ -12,14 +12,10 @@ import { clerkError, createClerkClient, wire } from '../helpers/clerk-client.js'
  */
 for (const storeFactory of storeFactories()) {
   describe(`@clerk/backend against Callsign (${storeFactory.name})`, () => {
-    let server: TestServer;
+    const running = useServer({ storeFactory });
     let clerk: ClerkClient;
-    before(async () => {
-      server = await startServer({ storeFactory });
-      clerk = createClerkClient({ secretKey: server.key, apiUrl: server.url });
-    });
-    after(async () => {
-      await server.close();
+    before(() => {
+      clerk = createClerkClient({ secretKey: running.server.key, apiUrl: running.server.url });
     });
 
     test('createUser with phone numbers, getUser, getUserList by phone number, getCount', async () => {
@@ -106,7 +102,7 @@ for (const storeFactory of storeFactories()) {
     });
 
     test('errors reach the caller as ClerkAPIResponseError with status, code and trace id', async () => {
-      const unauthorized = createClerkClient({ secretKey: 'sk_test_not_a_callsign_key', apiUrl: server.url });
+      const unauthorized = createClerkClient({ secretKey: 'sk_test_not_a_callsign_key', apiUrl: running.server.url });
       const e401 = await clerkError(() => unauthorized.users.getUser('user_x'));
       assert.equal(e401.status, 401);
       assert.equal(e401.errors[0].code, 'authentication_invalid');

@@ -17,10 +17,9 @@ export interface RequestOptions {
 }
 
 /**
- * A small HTTP client for the suites. Every successful response whose route
- * the reference describes is validated against the reference schema, and
- * every response must carry `Content-Type: application/json` exactly, so a
- * drifting field or header fails whichever test met it.
+ * A small HTTP client for the suites: it sends JSON and reads the answer as
+ * JSON (an empty body as undefined), and checks nothing else. A suite that
+ * wants every answer checked on the wire says so with `checked(api)`.
  */
 export function createApi(base: { url: string; key: string }) {
   return async function api<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -35,20 +34,39 @@ export function createApi(base: { url: string; key: string }) {
     const response = await fetch(`${base.url}${path}`, { method, headers, body });
     const text = await response.text();
     const parsed = text === '' ? undefined : (JSON.parse(text) as T);
-    if (method !== 'HEAD') assert.equal(response.headers.get('content-type'), 'application/json', `${method} ${path}: content-type`);
-    if (response.status === 200) {
-      const validate = responseValidator(method, path);
-      if (validate !== null && !validate(parsed)) {
-        assert.fail(`${method} ${path}: response does not match the reference schema: ${JSON.stringify(validate.errors, null, 1)}`);
-      }
-    } else if (response.status >= 400) {
-      assertClerkErrors(parsed, `${method} ${path}`);
-    }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   };
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/**
+ * `api`, with every answer checked on the wire: `Content-Type:
+ * application/json` exactly (but for HEAD), a 200 whose route the reference
+ * describes valid against the reference schema, and any error (4xx, 5xx) a
+ * ClerkErrors body. A drifting field or header then fails whichever test
+ * met it, so a suite that wants this says so where it takes its `api`.
+ */
+export function checked(api: Api): Api {
+  return async function checkedApi<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>> {
+    const response = await api<T>(method, path, options);
+    assertMatchesReference(method, path, response);
+    return response;
+  };
+}
+
+/** The checks `checked` makes, for one answer to `method path`. */
+function assertMatchesReference(method: string, path: string, response: ApiResponse): void {
+  if (method !== 'HEAD') assert.equal(response.headers.get('content-type'), 'application/json', `${method} ${path}: content-type`);
+  if (response.status === 200) {
+    const validate = responseValidator(method, path);
+    if (validate !== null && !validate(response.body)) {
+      assert.fail(`${method} ${path}: response does not match the reference schema: ${JSON.stringify(validate.errors, null, 1)}`);
+    }
+  } else if (response.status >= 400) {
+    assertClerkErrors(response.body, `${method} ${path}`);
+  }
+}
 
 /** Every error body is ClerkErrors with a code, messages and a trace id. */
 export function assertClerkErrors(body: any, where: string): void {

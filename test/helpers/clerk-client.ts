@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { thrownBy } from './thrown.js';
 
 /** Every exchange the official client had with the server, with its raw JSON body. */
 export const wire: { method: string; url: string; status: number; body: any }[] = [];
@@ -18,12 +18,4 @@ export const { createClerkClient } = await import('@clerk/backend');
 const { isClerkAPIResponseError } = await import('@clerk/backend/errors');
 
 /** Runs `call` and returns the ClerkAPIResponseError it must throw. */
-export async function clerkError(call: () => Promise<unknown>): Promise<any> {
-  try {
-    await call();
-  } catch (error) {
-    assert.ok(isClerkAPIResponseError(error), `expected a ClerkAPIResponseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to throw');
-}
+export const clerkError = (call: () => Promise<unknown>): Promise<any> => thrownBy(call, isClerkAPIResponseError, 'a ClerkAPIResponseError');

@@ -41,3 +41,13 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
     drop: () => admin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
 }
+
+/** Runs `work` on a fresh database on the TEST_DATABASE_URL server, dropped after whatever happens. */
+export async function withTestDatabase<T>(work: (database: TestDatabase) => Promise<T>): Promise<T> {
+  const database = await createTestDatabase(testDatabaseUrl!);
+  try {
+    return await work(database);
+  } finally {
+    await database.drop();
+  }
+}

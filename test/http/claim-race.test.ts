@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { checked } from '../helpers/api.js';
 import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 /** Rule 2 under load: many users claim one number at once; the unique index lets exactly one win. */
 for (const storeFactory of storeFactories()) {
   describe(`concurrent claims of one number (${storeFactory.name})`, () => {
-    const { api } = useServer({ storeFactory });
+    // Every answer checked on the wire, the losers' too: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory }).api);
 
     test('50 users claim one number at once: exactly one wins, the rest get form_identifier_exists', async () => {
       const users = await Promise.all(Array.from({ length: 50 }, () => api('POST', '/v1/users', { body: {} })));

@@ -7,11 +7,15 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { toCallsignError } from '../../src/http/error-handler.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { assertError, createApi, type Api } from '../helpers/api.js';
+import { assertError, checked, createApi, type Api } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
-/** A database that cannot serve is a 503 the caller can retry, never a 500. */
+/**
+ * A database that cannot serve is a 503 the caller can retry, never a 500.
+ * Every answer checked on the wire: Content-Type, 200s against the reference
+ * schema, errors (the 503s) as ClerkErrors.
+ */
 describe('database unavailable', () => {
   const dir = mkdtempSync(join(tmpdir(), 'callsign-busy-'));
   const path = join(dir, 'db.sqlite');
@@ -19,7 +23,7 @@ describe('database unavailable', () => {
   let api: Api;
   before(async () => {
     server = await startServer({ storeFactory: { name: 'sqlite-short-busy', open: () => openSqliteStore({ path, busyTimeoutMs: 100 }) } });
-    api = createApi(server);
+    api = checked(createApi(server));
   });
   after(async () => {
     await server.close();
@@ -56,7 +60,7 @@ describe('database unavailable', () => {
       },
     });
     try {
-      const failingApi = createApi(failing);
+      const failingApi = checked(createApi(failing));
       const res = await failingApi('POST', '/v1/users', { body: { first_name: 'Unsynced' } });
       assertError(res, 503, 'service_unavailable');
       assert.equal(res.headers.get('retry-after'), '1');
@@ -77,7 +81,7 @@ describe('database unavailable', () => {
     const fullDir = mkdtempSync(join(tmpdir(), 'callsign-full-'));
     const full = await startServer({ storeFactory: { name: 'sqlite-full', open: () => openSqliteStore({ path: join(fullDir, 'db.sqlite') }) } });
     try {
-      const fullApi = createApi(full);
+      const fullApi = checked(createApi(full));
       const kept = await fullApi('POST', '/v1/users', { body: { first_name: 'Kept' } });
       assert.equal(kept.status, 200);
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(full.store.db)).rows[0]!.page_count;

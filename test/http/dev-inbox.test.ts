@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type Api, assertError, createApi } from '../helpers/api.js';
+import { describe, test } from 'node:test';
+import { assertError, checked } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, type TestServer, useServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 import { freshNumber, verificationApi } from './verification-helpers.js';
 
 for (const storeFactory of storeFactories()) {
   describe(`development inbox (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    let v: ReturnType<typeof verificationApi>;
     const clock = new TestClock();
-    before(async () => {
-      server = await startServer({ storeFactory, clock, devInbox: true, verification: { testMode: true } });
-      api = createApi(server);
-      v = verificationApi(api);
-    });
-    after(() => server.close());
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory, clock, devInbox: true, verification: { testMode: true } }).api);
+    const v = verificationApi(api);
 
     test('lists every message newest first, with its delivery outcome; filters by number in any format', async () => {
       const first = freshNumber();
@@ -77,7 +71,8 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`development inbox outside development and test mode (${storeFactory.name})`, () => {
-    const { api } = useServer({ storeFactory });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory }).api);
 
     test('is not served: 404 resource_not_found, as for any unknown route', async () => {
       assertError(await api('GET', '/v1/dev/sms_messages'), 404, 'resource_not_found');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { assertClerkErrors, createApi, type Api } from '../helpers/api.js';
+import { assertClerkErrors, checked, createApi, type Api } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
@@ -35,7 +35,8 @@ for (const storeFactory of storeFactories()) describe(`malformed input (${storeF
   let userId: string;
   before(async () => {
     server = await startServer({ storeFactory });
-    api = createApi(server);
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    api = checked(createApi(server));
     userId = (await api('POST', '/v1/users', { body: {} })).body.id;
   });
   after(() => server.close());

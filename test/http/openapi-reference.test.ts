@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 
 /**
  * The served description against Clerk's (test/reference): for every
@@ -279,15 +279,13 @@ function drift(served: Json, reference: Json): string[] {
 const copy = (doc: Json): Json => structuredClone(doc);
 
 describe('the served OpenAPI description against Clerk reference', () => {
-  let server: TestServer;
+  const running = useServer();
   let served: Json;
   const reference = referenceDoc();
 
   before(async () => {
-    server = await startServer();
-    served = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as Json;
+    served = (await (await fetch(`${running.server.url}/v1/openapi.json`)).json()) as Json;
   });
-  after(() => server.close());
 
   test('paths are written under the /v1 server, as in the reference', () => {
     assert.deepEqual(served.servers?.map((s: Json) => s.url), ['/v1']);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CreatePhoneNumberBody, UpdatePhoneNumberBody } from '../../src/http/schemas/phone-number.schema.js';
 import { CreateUserBody, ReplacePhoneNumberBody, UpdateUserBody } from '../../src/http/schemas/user.schema.js';
-import { createApi, type Api } from '../helpers/api.js';
+import { checked, createApi, type Api } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
@@ -47,7 +47,8 @@ for (const storeFactory of storeFactories()) {
     let document: Json;
     before(async () => {
       server = await startServer({ storeFactory, devInbox: true, verification: { testMode: true } });
-      api = createApi(server);
+      // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+      api = checked(createApi(server));
       document = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as Json;
     });
     after(() => server.close());

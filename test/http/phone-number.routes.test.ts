@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertError } from '../helpers/api.js';
+import { assertError, checked } from '../helpers/api.js';
 import { TEST_SECRET_KEY, useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 for (const storeFactory of storeFactories()) {
   describe(`phone number routes (${storeFactory.name})`, () => {
-    const { api } = useServer({ storeFactory });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory }).api);
 
     const newUser = async (body: object = {}): Promise<any> => (await api('POST', '/v1/users', { body })).body;
     const getUser = async (id: string): Promise<any> => (await api('GET', `/v1/users/${id}`)).body;

@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backupCodeSecret } from '../../src/domain/backup-code.js';
 import { createKeyedHasher } from '../../src/domain/keyed-hash.js';
-import { assertError, createApi, type Api } from '../helpers/api.js';
+import { assertError, checked } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, TEST_HASH_KEY, type TestServer } from '../helpers/server.js';
+import { TEST_HASH_KEY, useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 const CODE = /^[0-9a-hjkmnp-tv-z]{8}$/;
 
 for (const storeFactory of storeFactories()) {
   describe(`second factor and backup codes (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
     // Stands still unless a test moves it: several events in one millisecond
     // are the case the MFA timestamps must survive.
     const clock = new TestClock();
     const logs: string[] = [];
-    before(async () => {
-      server = await startServer({ storeFactory, clock, logger: { level: 'trace', stream: { write: (line: string) => void logs.push(line) } } });
-      api = createApi(server);
-    });
-    after(() => server.close());
+    const running = useServer({ storeFactory, clock, logger: { level: 'trace', stream: { write: (line: string) => void logs.push(line) } } });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(running.api);
 
     let next = 0;
     /** A fresh, valid US number per call, so tests never collide. */
@@ -85,7 +81,7 @@ for (const storeFactory of storeFactories()) {
 
     test('codes are stored only as keyed hashes, one row each', async () => {
       const { user, codes } = await mfaUser();
-      const rows = await server.store.db.selectFrom('backup_codes').selectAll().where('user_id', '=', user.id).execute();
+      const rows = await running.server.store.db.selectFrom('backup_codes').selectAll().where('user_id', '=', user.id).execute();
       assert.equal(rows.length, 10);
       const hasher = createKeyedHasher(TEST_HASH_KEY);
       for (const code of codes) {
@@ -265,7 +261,7 @@ for (const storeFactory of storeFactories()) {
         assert.equal(u.backup_code_enabled, false, way);
         assert.ok(u.mfa_disabled_at > u.mfa_enabled_at, way);
         assertError(await verify(user.id, codes[0]), 400, 'second_factor_not_enabled');
-        const rows = await server.store.db.selectFrom('backup_codes').select('code_hash').where('user_id', '=', user.id).execute();
+        const rows = await running.server.store.db.selectFrom('backup_codes').select('code_hash').where('user_id', '=', user.id).execute();
         assert.equal(rows.length, 0, way);
       }
     });
@@ -302,7 +298,7 @@ for (const storeFactory of storeFactories()) {
     test('deleting a user removes their codes', async () => {
       const { user } = await mfaUser();
       await api('DELETE', `/v1/users/${user.id}`);
-      const rows = await server.store.db.selectFrom('backup_codes').select('code_hash').where('user_id', '=', user.id).execute();
+      const rows = await running.server.store.db.selectFrom('backup_codes').select('code_hash').where('user_id', '=', user.id).execute();
       assert.equal(rows.length, 0);
     });
 

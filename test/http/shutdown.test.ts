@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import type { SendResult, SmsSender } from '../../src/sms/sms-sender.js';
-import { assertClerkErrors, createApi } from '../helpers/api.js';
+import { assertClerkErrors, checked, createApi } from '../helpers/api.js';
 import { startServer } from '../helpers/server.js';
 
 interface RawResponse {
@@ -36,7 +36,8 @@ test('while closing, a request arriving on a connection still busy with one in f
   let release: (result: SendResult) => void = () => {};
   const slowSender: SmsSender = { provider: 'log', keepsBody: true, send: () => new Promise((resolve) => (release = resolve)) };
   const server = await startServer({ sms: slowSender });
-  const api = createApi(server);
+  // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+  const api = checked(createApi(server));
   const user = (await api('POST', '/v1/users', { body: {} })).body;
   const numberId = (await api('POST', '/v1/phone_numbers', { body: { user_id: user.id, phone_number: '+14155550143' } })).body.id;
 

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type Api, assertError, createApi } from '../helpers/api.js';
-import { startServer, type TestServer, useServer } from '../helpers/server.js';
+import { before, describe, test } from 'node:test';
+import { assertError, checked } from '../helpers/api.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 
 for (const storeFactory of storeFactories()) {
   describe(`user routes (${storeFactory.name})`, () => {
-    const { api } = useServer({ storeFactory });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory }).api);
 
     test('POST /v1/users with {} creates a user with no identifiers and truthful empty fields', async () => {
       const res = await api('POST', '/v1/users', { body: {} });
@@ -171,12 +172,10 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`user list and count (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory }).api);
     const ids: string[] = [];
     before(async () => {
-      server = await startServer({ storeFactory });
-      api = createApi(server);
       for (let i = 0; i < 7; i++) {
         const body = {
           first_name: i % 2 === 0 ? 'Even' : 'Odd',
@@ -188,7 +187,6 @@ for (const storeFactory of storeFactories()) {
         ids.push((await api('POST', '/v1/users', { body })).body.id);
       }
     });
-    after(() => server.close());
 
     test('lists newest first by default, with limit and offset', async () => {
       const all = await api('GET', '/v1/users');

@@ -1,32 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertError, createApi, type Api } from '../helpers/api.js';
+import { describe, test } from 'node:test';
+import { assertError, checked } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, TEST_SECRET_KEY, type TestServer } from '../helpers/server.js';
-import { storeFactories } from '../helpers/stores.js';
+import { TEST_SECRET_KEY, useServer } from '../helpers/server.js';
+import { storeFactories, type StoreFactory } from '../helpers/stores.js';
 import { freshNumber, verificationApi } from './verification-helpers.js';
 
 const SECOND_KEY = 'sk_test_callsign_second_key_abcdefghij';
 const HOUR = 60 * 60_000;
 
+/** The suite's server in test mode, taking either key, each with `keyHourlyLimit` sends an hour. */
+const useTwoKeyServer = (storeFactory: StoreFactory, clock: TestClock, keyHourlyLimit: number) =>
+  useServer({ storeFactory, clock, secretKeys: [TEST_SECRET_KEY, SECOND_KEY], devInbox: true, verification: { testMode: true, keyHourlyLimit } });
+
 for (const storeFactory of storeFactories()) {
   describe(`SMS send limits (rule 8) (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    let v: ReturnType<typeof verificationApi>;
     const clock = new TestClock();
-    before(async () => {
-      server = await startServer({
-        storeFactory,
-        clock,
-        secretKeys: [TEST_SECRET_KEY, SECOND_KEY],
-        devInbox: true,
-        verification: { testMode: true, keyHourlyLimit: 1000 },
-      });
-      api = createApi(server);
-      v = verificationApi(api);
-    });
-    after(() => server.close());
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useTwoKeyServer(storeFactory, clock, 1000).api);
+    const v = verificationApi(api);
 
     test('resend cooldown: 429 too_many_requests with Retry-After counting down to the second', async () => {
       const phoneNumber = freshNumber();
@@ -81,20 +73,10 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS send limits per secret key (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let v: ReturnType<typeof verificationApi>;
     const clock = new TestClock();
-    before(async () => {
-      server = await startServer({
-        storeFactory,
-        clock,
-        secretKeys: [TEST_SECRET_KEY, SECOND_KEY],
-        devInbox: true,
-        verification: { testMode: true, keyHourlyLimit: 4 },
-      });
-      v = verificationApi(createApi(server));
-    });
-    after(() => server.close());
+    const running = useTwoKeyServer(storeFactory, clock, 4);
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const v = verificationApi(checked(running.api));
 
     test('each key has its own hourly allowance, counted in the database; concurrent sends cannot overshoot it', async () => {
       const numbers = [];
@@ -118,7 +100,7 @@ for (const storeFactory of storeFactories()) {
     });
 
     test('the limiter stores a key id, never the key', async () => {
-      const buckets = await server.store.db.selectFrom('rate_limit_buckets').select('bucket').execute();
+      const buckets = await running.server.store.db.selectFrom('rate_limit_buckets').select('bucket').execute();
       const text = JSON.stringify(buckets);
       assert.doesNotMatch(text, /sk_test/);
       assert.ok(buckets.some((b) => /^key:[0-9a-f]{8}$/.test(b.bucket)));
@@ -126,15 +108,8 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS pumping guard (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    let v: ReturnType<typeof verificationApi>;
-    before(async () => {
-      server = await startServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { testMode: true, blockedCountries: ['RU'] } });
-      api = createApi(server);
-      v = verificationApi(api);
-    });
-    after(() => server.close());
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const v = verificationApi(checked(useServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { testMode: true, blockedCountries: ['RU'] } }).api));
 
     const cases: [string, string, string][] = [
       ['premium rate (US 900)', '+19005551234', 'phone_number_premium_rate'],
@@ -162,13 +137,8 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS allowed countries (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let v: ReturnType<typeof verificationApi>;
-    before(async () => {
-      server = await startServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { allowedCountries: ['US', 'CA'] } });
-      v = verificationApi(createApi(server));
-    });
-    after(() => server.close());
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const v = verificationApi(checked(useServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { allowedCountries: ['US', 'CA'] } }).api));
 
     test('only listed countries are sent to; the others are 422 sms_country_not_allowed', async () => {
       assert.equal((await v.prepare((await v.newNumber(freshNumber())).id)).status, 200);

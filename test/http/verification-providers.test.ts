@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { createTwilioSmsSender } from '../../src/sms/twilio-sms-sender.js';
 import { createWebhookSmsSender } from '../../src/sms/webhook-sms-sender.js';
-import { assertError, createApi } from '../helpers/api.js';
+import { assertError, checked, createApi } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type StartOptions, type TestServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 import { startFakeProvider, TWILIO_SID, TWILIO_TOKEN, WEBHOOK_SECRET, type FakeProvider, type ReceivedRequest } from '../sms/fake-provider.js';
 import { eventually, freshNumber, verificationApi, wrongCode } from './verification-helpers.js';
@@ -21,29 +21,42 @@ function verifiedPayload(req: ReceivedRequest): any {
 
 const codeInTwilioBody = (req: ReceivedRequest): string => /code is ([0-9]{6})/.exec(new URLSearchParams(req.body).get('Body') ?? '')![1]!;
 
+/**
+ * The suite's fake provider, then a Callsign sending through it (its options
+ * need the provider's URL); both closed after the suite, the server first.
+ * Returns the verification helpers over that server, every answer checked on
+ * the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+ */
+function useServerSendingTo(startProvider: () => Promise<FakeProvider>, options: (provider: FakeProvider) => StartOptions) {
+  let provider: FakeProvider | undefined;
+  let server: TestServer | undefined;
+  before(async () => {
+    provider = await startProvider();
+    server = await startServer(options(provider));
+  });
+  after(async () => {
+    await server?.close();
+    await provider?.close();
+  });
+  return verificationApi(checked(createApi({ get url() { return server!.url; }, get key() { return server!.key; } })));
+}
+
 for (const storeFactory of storeFactories()) {
   describe(`SMS providers end to end: webhook (${storeFactory.name})`, () => {
-    let server: TestServer;
     let gateway: FakeProvider;
-    let v: ReturnType<typeof verificationApi>;
     const clock = new TestClock();
     const logs: string[] = [];
-    before(async () => {
-      gateway = await startFakeProvider({ status: 204 });
-      server = await startServer({
+    const v = useServerSendingTo(
+      async () => (gateway = await startFakeProvider({ status: 204 })),
+      (gateway) => ({
         storeFactory,
         clock,
         devInbox: true,
         sms: createWebhookSmsSender({ url: `${gateway.url}/sms`, secret: WEBHOOK_SECRET }),
         smsRetry: { initialDelayMs: 10, maxDelayMs: 20 },
         logger: { level: 'info', stream: { write: (line: string) => void logs.push(line) } },
-      });
-      v = verificationApi(createApi(server));
-    });
-    after(async () => {
-      await server.close();
-      await gateway.close();
-    });
+      }),
+    );
 
     test('prepare POSTs a signed payload; its code verifies; the inbox records the delivery with the code masked', async () => {
       const phoneNumber = freshNumber();
@@ -186,26 +199,19 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS retries after the code is settled (${storeFactory.name})`, () => {
-    let server: TestServer;
     let gateway: FakeProvider;
-    let v: ReturnType<typeof verificationApi>;
     const clock = new TestClock();
-    before(async () => {
-      gateway = await startFakeProvider({ status: 204 });
-      server = await startServer({
+    const v = useServerSendingTo(
+      async () => (gateway = await startFakeProvider({ status: 204 })),
+      (gateway) => ({
         storeFactory,
         clock,
         devInbox: true,
         sms: createWebhookSmsSender({ url: gateway.url, secret: WEBHOOK_SECRET }),
         // Long enough for the test to settle the code before the retry is due.
         smsRetry: { initialDelayMs: 400 },
-      });
-      v = verificationApi(createApi(server));
-    });
-    after(async () => {
-      await server.close();
-      await gateway.close();
-    });
+      }),
+    );
 
     test('a retry for a superseded code is cancelled, not sent; the newer code goes out', async () => {
       const phoneNumber = freshNumber();
@@ -241,24 +247,17 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS providers end to end: twilio (${storeFactory.name})`, () => {
-    let server: TestServer;
     let twilio: FakeProvider;
-    let v: ReturnType<typeof verificationApi>;
-    before(async () => {
-      twilio = await startFakeProvider({ status: 201, body: { sid: 'SM00000000000000000000000000000001', status: 'queued' } });
-      server = await startServer({
+    const v = useServerSendingTo(
+      async () => (twilio = await startFakeProvider({ status: 201, body: { sid: 'SM00000000000000000000000000000001', status: 'queued' } })),
+      (twilio) => ({
         storeFactory,
         clock: new TestClock(),
         devInbox: true,
         sms: createTwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: '+15005550006', baseUrl: twilio.url }),
         smsRetry: { initialDelayMs: 10 },
-      });
-      v = verificationApi(createApi(server));
-    });
-    after(async () => {
-      await server.close();
-      await twilio.close();
-    });
+      }),
+    );
 
     test('prepare calls the Messages API as Twilio expects; the code it carried verifies', async () => {
       const phoneNumber = freshNumber();

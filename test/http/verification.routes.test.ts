@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertError, createApi, type Api } from '../helpers/api.js';
+import { describe, test } from 'node:test';
+import { assertError, checked } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { phoneNumberRow } from '../helpers/rows.js';
+import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
 import { freshNumber, verificationApi, wrongCode } from './verification-helpers.js';
 
@@ -10,16 +11,11 @@ const TEN_MINUTES = 10 * 60_000;
 
 for (const storeFactory of storeFactories()) {
   describe(`SMS verification: prepare and attempt (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let api: Api;
-    let v: ReturnType<typeof verificationApi>;
     const clock = new TestClock();
-    before(async () => {
-      server = await startServer({ storeFactory, clock, devInbox: true, verification: { testMode: true } });
-      api = createApi(server);
-      v = verificationApi(api);
-    });
-    after(() => server.close());
+    const running = useServer({ storeFactory, clock, devInbox: true, verification: { testMode: true } });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(running.api);
+    const v = verificationApi(api);
 
     /** A number with a prepared code, read from the development inbox. */
     async function prepared(phoneNumber = freshNumber(), extra: Record<string, unknown> = {}) {
@@ -223,24 +219,8 @@ for (const storeFactory of storeFactories()) {
       const p = await prepared();
       // Another user's claim that slipped in (a race the unique index settles), written straight to the store.
       const other = (await api('POST', '/v1/users', { body: {} })).body;
-      const now = clock.now();
-      const row = {
-        id: `idn_RACE${p.id.slice(8)}`,
-        user_id: other.id,
-        phone_number: p.phoneNumber,
-        reserved: 0 as const,
-        claimed: 1 as const,
-        is_primary: 0 as const,
-        reserved_for_second_factor: 0 as const,
-        default_second_factor: 0 as const,
-        verification_strategy: 'admin',
-        verification_status: 'verified',
-        verification_attempts: null,
-        verification_expire_at: null,
-        created_at: now,
-        updated_at: now,
-      };
-      await server.store.db.insertInto('phone_numbers').values(row).execute();
+      const row = phoneNumberRow(`idn_RACE${p.id.slice(8)}`, other.id, p.phoneNumber, clock.now(), 'verified');
+      await running.server.store.db.insertInto('phone_numbers').values(row).execute();
       assertError(await v.attempt(p.id, p.verification.id, p.code), 422, 'form_identifier_exists', 'phone_number');
       const number = await v.number(p.id);
       assert.equal(number.verification.status, 'unverified');
@@ -303,13 +283,8 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS verification: test mode (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let v: ReturnType<typeof verificationApi>;
-    before(async () => {
-      server = await startServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { testMode: true } });
-      v = verificationApi(createApi(server));
-    });
-    after(() => server.close());
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const v = verificationApi(checked(useServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { testMode: true } }).api));
 
     test('+1 XXX 555-0100…0199 send nothing, accept 424242, and are exempt from the send limits', async () => {
       const phoneNumber = '+12125550142';
@@ -338,13 +313,8 @@ for (const storeFactory of storeFactories()) {
   });
 
   describe(`SMS verification: test mode off (${storeFactory.name})`, () => {
-    let server: TestServer;
-    let v: ReturnType<typeof verificationApi>;
-    before(async () => {
-      server = await startServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { testMode: false } });
-      v = verificationApi(createApi(server));
-    });
-    after(() => server.close());
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const v = verificationApi(checked(useServer({ storeFactory, clock: new TestClock(), devInbox: true, verification: { testMode: false } }).api));
 
     test('a fictional number is an ordinary number: a real code is sent, and limits apply', async () => {
       const phoneNumber = '+12125550143';

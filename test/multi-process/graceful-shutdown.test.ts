@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { createApi } from '../helpers/api.js';
+import { checked, createApi } from '../helpers/api.js';
 import { spawnCallsign } from '../helpers/process.js';
 import { createTestDatabase, testDatabaseUrl } from '../helpers/postgres.js';
 
@@ -34,7 +34,8 @@ describe('graceful shutdown (sqlite)', () => {
     const file = join(dir, 'callsign.sqlite');
     try {
       const server = await spawnCallsign({ DATABASE_URL: `sqlite:${file}` });
-      const api = createApi(server);
+      // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+      const api = checked(createApi(server));
       // Another connection holds SQLite's write lock, so Callsign's insert waits (busy_timeout).
       const blocker = new SqliteDatabase(file);
       blocker.exec('BEGIN IMMEDIATE');
@@ -62,7 +63,8 @@ describe('graceful shutdown (postgres)', () => {
   async function setUp(env: Record<string, string> = {}) {
     const database = await createTestDatabase(testDatabaseUrl!);
     const server = await spawnCallsign({ DATABASE_URL: database.url, ...env });
-    const api = createApi(server);
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(createApi(server));
     const user = (await api('POST', '/v1/users', { body: {} })).body;
     const holder = new pg.Client({ connectionString: database.url });
     await holder.connect();

@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { createApi, type Api } from '../helpers/api.js';
+import { checked, createApi, type Api } from '../helpers/api.js';
 import { freePort, spawnCallsign, type CallsignProcess } from '../helpers/process.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/postgres.js';
 
@@ -12,7 +12,9 @@ import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpe
  * gone and back) must not end the process: requests answer 200 or 503 with
  * Retry-After, nothing acknowledged is lost, and service resumes by itself.
  * Each runs a real Callsign process, so a crash shows as an exit, not as a
- * failure of the test runner itself.
+ * failure of the test runner itself. Every answer is checked on the wire
+ * (`checked`: Content-Type, 200s against the reference schema, errors as
+ * ClerkErrors); a failed check is counted as an unexpected answer.
  */
 const skip =
   testDatabaseUrl === undefined
@@ -122,7 +124,7 @@ describe('PostgreSQL faults under load', { skip }, () => {
   test(`backends terminated (pg_terminate_backend) under ${WRITERS} writers: the process stays up, answers 200 or 503 + Retry-After, loses nothing`, async (t) => {
     const callsign: CallsignProcess = await spawnCallsign({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '8'});
     try {
-      const api = createApi(callsign);
+      const api = checked(createApi(callsign));
       const stop = { done: false };
       const writing = writeUntil(api, stop, 'terminated');
       let terminated = 0;
@@ -159,7 +161,7 @@ describe('PostgreSQL faults under load', { skip }, () => {
     viaRelay.host = `127.0.0.1:${relay.port}`;
     const callsign = await spawnCallsign({ DATABASE_URL: viaRelay.toString(), DATABASE_POOL_SIZE: '8' });
     try {
-      const api = createApi(callsign);
+      const api = checked(createApi(callsign));
       const stop = { done: false };
       const writing = writeUntil(api, stop, 'outage');
       await sleep(300);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { createApi, type Api, type ApiResponse } from '../helpers/api.js';
+import { checked, createApi, type Api, type ApiResponse } from '../helpers/api.js';
 import { spawnCallsign, type CallsignProcess } from '../helpers/process.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/postgres.js';
 
@@ -38,7 +38,9 @@ describe('three Callsign processes on one PostgreSQL', { skip }, () => {
         }),
       ),
     );
-    apis = processes.map((p) => createApi(p));
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors
+    // (under the mixed load a failed check is logged as a server error).
+    apis = processes.map((p) => checked(createApi(p)));
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { type ApiResponse, assertError } from '../helpers/api.js';
+import { type ApiResponse, assertError, checked } from '../helpers/api.js';
 import { TestClock } from '../helpers/clock.js';
 import { useServer } from '../helpers/server.js';
 import { storeFactories } from '../helpers/stores.js';
@@ -54,7 +54,8 @@ interface Outcome {
 for (const storeFactory of storeFactories()) {
   describe(`second-factor rules hold under random sequences (${storeFactory.name})`, () => {
     const clock = new TestClock();
-    const { api } = useServer({ storeFactory, clock });
+    // Every answer checked on the wire: Content-Type, 200s against the reference schema, errors as ClerkErrors.
+    const api = checked(useServer({ storeFactory, clock }).api);
 
     /** One whole sequence on fresh users; the users are deleted after, which frees the shared numbers. */
     async function run(steps: readonly Step[]): Promise<void> {

@@ -6,7 +6,7 @@ import { StoreBusyError, type Database, type PhoneNumberTable, type Store, type 
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { createTestDatabase, testDatabaseUrl } from '../helpers/postgres.js';
+import { testDatabaseUrl, withTestDatabase } from '../helpers/postgres.js';
 import { phoneNumberRow, userRow as sharedUserRow } from '../helpers/rows.js';
 import { pglite, storeFactories } from '../helpers/stores.js';
 
@@ -293,17 +293,13 @@ describe('three stores migrating one new PostgreSQL database at once', () => {
   test(
     'each opens; every migration ran exactly once',
     { skip: testDatabaseUrl === undefined ? 'needs a PostgreSQL server: set TEST_DATABASE_URL (PGlite is one session, so nothing there can race).' : undefined },
-    async () => {
-      const database = await createTestDatabase(testDatabaseUrl!);
-      try {
+    () =>
+      withTestDatabase(async (database) => {
         const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore({ connection: { connectionString: database.url }, poolSize: 2 })));
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[0]!.db);
         assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(await migrationProvider.getMigrations()).sort());
         await Promise.all(stores.map((s) => s.close()));
-      } finally {
-        await database.drop();
-      }
-    },
+      }),
   );
 });
 
@@ -311,9 +307,8 @@ describe('a Callsign in a schema of its own, beside another in public', () => {
   test(
     'each migrates its own schema and sees only its own rows',
     { skip: testDatabaseUrl === undefined ? 'needs a PostgreSQL server: set TEST_DATABASE_URL.' : undefined },
-    async () => {
-      const database = await createTestDatabase(testDatabaseUrl!);
-      try {
+    () =>
+      withTestDatabase(async (database) => {
         const inPublic = await openPostgresStore({ connection: { connectionString: database.url }, poolSize: 2 });
         await sql`create schema tenant`.execute(inPublic.db);
         // As DATABASE_URL=…?options=-c%20search_path%3Dtenant would say it.
@@ -328,10 +323,7 @@ describe('a Callsign in a schema of its own, beside another in public', () => {
         const records = await sql<{ schema: string }>`select table_schema as schema from information_schema.tables where table_name = 'kysely_migration' order by 1`.execute(inPublic.db);
         assert.deepEqual(records.rows.map((r) => r.schema), ['public', 'tenant']);
         await Promise.all([inPublic.close(), inTenant.close()]);
-      } finally {
-        await database.drop();
-      }
-    },
+      }),
   );
 });
 
@@ -339,33 +331,32 @@ describe('PostgreSQL out of reach', () => {
   test(
     'no free connection within the connect timeout answers 503 service_unavailable, not 500',
     { skip: testDatabaseUrl === undefined ? 'needs a PostgreSQL server: set TEST_DATABASE_URL.' : undefined },
-    async () => {
-      const database = await createTestDatabase(testDatabaseUrl!);
-      const store = await openPostgresStore({ connection: { connectionString: database.url }, poolSize: 1, connectTimeoutMs: 200 });
-      try {
-        let release!: () => void;
-        const held = new Promise<void>((resolve) => (release = resolve));
-        let holding!: () => void;
-        const isHeld = new Promise<void>((resolve) => (holding = resolve));
-        const holder = store.transaction(async () => {
-          holding();
-          await held;
-        });
-        await isHeld;
+    () =>
+      withTestDatabase(async (database) => {
+        const store = await openPostgresStore({ connection: { connectionString: database.url }, poolSize: 1, connectTimeoutMs: 200 });
         try {
-          const error = await rejection(store.transaction(async (trx) => trx.selectFrom('users').select('id').execute()));
-          // The store says "unavailable"; the HTTP error handler answers that 503 with Retry-After.
-          assert.equal(store.unavailable(error), true, String(error));
-          const answered = toCallsignError(error, {}, 0, (e) => store.unavailable(e));
-          assert.deepEqual([answered.status, answered.code, answered.retryAfterSeconds], [503, 'service_unavailable', 1]);
+          let release!: () => void;
+          const held = new Promise<void>((resolve) => (release = resolve));
+          let holding!: () => void;
+          const isHeld = new Promise<void>((resolve) => (holding = resolve));
+          const holder = store.transaction(async () => {
+            holding();
+            await held;
+          });
+          await isHeld;
+          try {
+            const error = await rejection(store.transaction(async (trx) => trx.selectFrom('users').select('id').execute()));
+            // The store says "unavailable"; the HTTP error handler answers that 503 with Retry-After.
+            assert.equal(store.unavailable(error), true, String(error));
+            const answered = toCallsignError(error, {}, 0, (e) => store.unavailable(e));
+            assert.deepEqual([answered.status, answered.code, answered.retryAfterSeconds], [503, 'service_unavailable', 1]);
+          } finally {
+            release();
+            await holder;
+          }
         } finally {
-          release();
-          await holder;
+          await store.close();
         }
-      } finally {
-        await store.close();
-        await database.drop();
-      }
-    },
+      }),
   );
 });
