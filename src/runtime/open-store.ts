@@ -1,7 +1,7 @@
 import type { DatabaseConfig } from '../config.js';
 import type { Store } from '../store/database.js';
-import { openPostgresStore } from '../store/postgres-store.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { openPostgresStore } from '../store/postgres/postgres-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 /** Opens (and migrates) the store that DATABASE_URL names. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {

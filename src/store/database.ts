@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { PhoneNumber } from '../domain/phone-number.js';
-import type { RowCache } from './row-cache.js';
+import type { RowCache } from './sqlite/row-cache.js';
 
 /** Booleans are stored as 0/1 integers in both dialects, so one query text serves both. */
 export type Flag = 0 | 1;

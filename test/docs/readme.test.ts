@@ -30,7 +30,7 @@ import ts from 'typescript';
  *   name (`# … "code":"form_param_format_invalid" …`) must be in its output.
  */
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const README = join(ROOT, 'README.md');
 const DEFAULT_URL = 'http://127.0.0.1:4000';
 const BLOCK_TIMEOUT_MS = 20_000;

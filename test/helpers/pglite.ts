@@ -1,5 +1,5 @@
 import type { Store } from '../../src/store/database.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 
 /**
  * A PostgreSQL store on PGlite, PostgreSQL compiled to WebAssembly and run in

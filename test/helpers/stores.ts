@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../../src/store/database.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openPgliteStore } from './pglite.js';
 import { createTestDatabase, testDatabaseUrl } from './postgres.js';
 

@@ -5,7 +5,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { StoreBusyError, type Database, type PhoneNumberTable, type Store, type UserTable } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { testDatabaseUrl, withTestDatabase } from '../helpers/postgres.js';
 import { phoneNumberRow, userRow as sharedUserRow } from '../helpers/rows.js';
 import { pglite, storeFactories } from '../helpers/stores.js';

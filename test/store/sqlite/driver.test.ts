@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Store } from '../../src/store/database.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { userRow } from '../helpers/rows.js';
+import type { Store } from '../../../src/store/database.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { userRow } from '../../helpers/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callsign-driver-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

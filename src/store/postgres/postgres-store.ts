@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { StoreBusyError, type Database, type Store } from './database.js';
-import { migrateToLatest } from './migrate.js';
-import { runAsTx } from './tx.js';
-import { withWriteReadiness } from './write-readiness.js';
+import { StoreBusyError, type Database, type Store } from '../database.js';
+import { migrateToLatest } from '../migrate.js';
+import { runAsTx } from '../tx.js';
+import { withWriteReadiness } from '../write-readiness.js';
 
 export interface PostgresStoreOptions {
   /**

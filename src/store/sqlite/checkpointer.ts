@@ -19,7 +19,7 @@ export interface Checkpointer {
  * never ends the process.
  */
 export function startCheckpointer(path: string, onFailure: (error: Error) => void, intervalMs = 100): Checkpointer {
-  const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { path, intervalMs } });
+  const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path, intervalMs } });
   worker.on('error', onFailure);
   // Listened for from the start: a worker that failed has exited before stop() is called.
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRowCache } from '../../src/store/row-cache.js';
+import { createRowCache } from '../../../src/store/sqlite/row-cache.js';
 
 interface Row {
   readonly id: string;

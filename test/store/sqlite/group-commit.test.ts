@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { createGroupCommit } from '../../src/store/group-commit.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { countUsers } from '../../src/store/user.repository.js';
-import { userRow } from '../helpers/rows.js';
+import { createGroupCommit } from '../../../src/store/sqlite/group-commit.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { countUsers } from '../../../src/store/user.repository.js';
+import { userRow } from '../../helpers/rows.js';
 
 /** A sync that takes until the test releases it, recording when each began. */
 function pacedSync() {

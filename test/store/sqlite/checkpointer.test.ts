@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { startCheckpointer } from '../../src/store/sqlite-checkpointer.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { countUsers } from '../../src/store/user.repository.js';
-import { userRow } from '../helpers/rows.js';
+import { startCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { countUsers } from '../../../src/store/user.repository.js';
+import { userRow } from '../../helpers/rows.js';
 
 /** A user row padded with metadata, so that a few hundred of them fill thousands of WAL pages. */
 const bulkyUser = (i: number) => ({

@@ -2,16 +2,16 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
-import type { Database, Store } from './database.js';
+import type { Database, Store } from '../database.js';
 import { createGroupCommit, WalSyncError, type SyncFile } from './group-commit.js';
-import { migrateToLatest } from './migrate.js';
-import { runAsTx } from './tx.js';
-import { withWriteReadiness } from './write-readiness.js';
-import type { PhoneNumber } from '../domain/phone-number.js';
+import { migrateToLatest } from '../migrate.js';
+import { runAsTx } from '../tx.js';
+import { withWriteReadiness } from '../write-readiness.js';
+import type { PhoneNumber } from '../../domain/phone-number.js';
 import { createRowCache, type RowCache } from './row-cache.js';
-import { acquireProcessLock, type ProcessLock } from './sqlite-process-lock.js';
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
-import { BetterSqliteDialect, SqliteBatchLostError, type Batch } from './sqlite-driver.js';
+import { acquireProcessLock, type ProcessLock } from './process-lock.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { BetterSqliteDialect, SqliteBatchLostError, type Batch } from './driver.js';
 
 /** Phone numbers kept in memory for reads by id (about 300 bytes each). */
 const PHONE_NUMBER_CACHE_ROWS = 50_000;
@@ -46,7 +46,7 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded store. One connection: SQLite serializes writers anyway, and
- * the driver (sqlite-driver.ts) hands it to one query or transaction at a
+ * the driver (driver.ts) hands it to one query or transaction at a
  * time, so a transaction sees no interleaved writes from other requests.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
@@ -133,7 +133,7 @@ async function openLocked(options: SqliteStoreOptions, processLock: ProcessLock 
     dialect: 'sqlite',
     db,
     phoneNumberCache,
-    // Acknowledged once the transaction's batch has committed (sqlite-driver.ts)
+    // Acknowledged once the transaction's batch has committed (driver.ts)
     // and, under FULL, once the WAL holding that commit is on disk.
     transaction: async (work) => {
       let batch: Batch | undefined;
