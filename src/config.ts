@@ -2,7 +2,8 @@ import { HASH_KEY_MIN_BYTES } from './domain/keyed-hash.js';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from './domain/verification.js';
 import { OTP_MAX_DIGITS, OTP_MIN_DIGITS } from './domain/otp.js';
-import type { RetryPolicy } from './sms/sms-delivery.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './sms/sms-delivery.js';
+import { DEFAULT_POOL_SIZE } from './store/database.js';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/limits.js';
 
 export type Environment = 'development' | 'production';
@@ -192,7 +193,7 @@ function readDatabase(raw: string | undefined, env: NodeJS.ProcessEnv, problems:
     return { kind: 'sqlite', path, synchronous: synchronous as SqliteSynchronous };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return { kind: 'postgres', url, poolSize: problems.take(() => integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000), 10) };
+    return { kind: 'postgres', url, poolSize: problems.take(() => integer(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 1000), DEFAULT_POOL_SIZE) };
   }
   problems.add('DATABASE_URL must start with sqlite:, postgres:// or postgresql://');
   return fallback;
@@ -291,14 +292,15 @@ function readSmsSettings(env: NodeJS.ProcessEnv, environment: Environment, probl
   const provider = read(() => smsProvider(env, environment, problems), { kind: 'log' } as SmsProviderConfig);
 
   const initialBefore = problems.list.length;
-  const initialDelayMs = read(() => integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', 1000, 10, 600_000), 1000);
+  const r = DEFAULT_RETRY_POLICY;
+  const initialDelayMs = read(() => integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', r.initialDelayMs, 10, 600_000), r.initialDelayMs);
   // Otherwise no transient first failure could ever be retried: every such code would go undelivered.
   if (ttlRead && problems.list.length === initialBefore && initialDelayMs >= verification.codeTtlMs) {
     problems.add(
       `SMS_RETRY_INITIAL_DELAY_MS (${initialDelayMs}) must be below SMS_CODE_TTL_SECONDS (${verification.codeTtlMs / 1000} s): a code would expire before its first retry`,
     );
   }
-  const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: read(() => integer(env, 'SMS_RETRY_MAX_DELAY_MS', 60_000, initialDelayMs, 3_600_000), 60_000) });
+  const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: read(() => integer(env, 'SMS_RETRY_MAX_DELAY_MS', r.maxDelayMs, initialDelayMs, 3_600_000), r.maxDelayMs) });
   const requestTimeoutMs = read(() => integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), 10_000);
   return {
     sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs, retry }),

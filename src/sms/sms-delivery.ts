@@ -25,7 +25,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 60_000 });
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 60_000 });
 
 /** The wait before try number `failedTries + 1`. */
 export function retryDelayMs(policy: RetryPolicy, failedTries: number): number {

@@ -145,6 +145,9 @@ export type Tx = Transaction<Database> & {
   writeWith(write: (trx: Transaction<Database>) => Promise<void>): void;
 };
 
+/** PostgreSQL connections a process keeps at most (DATABASE_POOL_SIZE). */
+export const DEFAULT_POOL_SIZE = 10;
+
 /** A connection or an open transaction: repositories take either. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { StoreBusyError, type Database, type Store } from '../database.js';
+import { DEFAULT_POOL_SIZE, StoreBusyError, type Database, type Store } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 import { runAsTx } from '../tx.js';
 import { withWriteReadiness } from '../write-readiness.js';
@@ -12,7 +12,7 @@ export interface PostgresStoreOptions {
    * connection); `max` and `types` are set from the options below.
    */
   readonly connection: pg.PoolConfig;
-  /** Most connections this process holds open (DATABASE_POOL_SIZE). @default 10 */
+  /** Most connections this process holds open (DATABASE_POOL_SIZE). @default DEFAULT_POOL_SIZE */
   readonly poolSize?: number;
   /**
    * How many times a transaction runs before a serialization failure or a
@@ -95,7 +95,7 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
     application_name: 'callsign',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     ...options.connection,
-    max: options.poolSize ?? 10,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
     types: typeParsers,
   });
   // A connection can fail at any time (its backend terminated, the server
