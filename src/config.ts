@@ -272,6 +272,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 /** The SMS and verification settings; each documented in README, "Verifying a phone number by SMS". */
 function readSmsSettings(env: NodeJS.ProcessEnv, environment: Environment, problems: Problems): Pick<Config, 'sms' | 'verification' | 'devInbox'> {
   const testMode = problems.take(() => flag(env, 'CALLSIGN_TEST_MODE', environment === 'development'), false);
+  const { verification, ttlRead } = readVerificationSettings(env, testMode, problems);
+  const provider = problems.take(() => smsProvider(env, environment, problems), { kind: 'log' } as SmsProviderConfig);
+  const retry = readRetryPolicy(env, ttlRead ? verification.codeTtlMs : undefined, problems);
+  const requestTimeoutMs = problems.take(() => integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), 10_000);
+  return {
+    sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs, retry }),
+    verification,
+    devInbox: environment === 'development' || testMode,
+  };
+}
+
+/** Codes, limits and country lists (rules 7–9); `ttlRead` says whether SMS_CODE_TTL_SECONDS was valid, for the checks that depend on it. */
+function readVerificationSettings(env: NodeJS.ProcessEnv, testMode: boolean, problems: Problems): { verification: VerificationSettings; ttlRead: boolean } {
   const d = DEFAULT_VERIFICATION_SETTINGS;
   const read = <T>(value: () => T, fallback: T): T => problems.take(value, fallback);
   const before = problems.list.length;
@@ -288,25 +301,20 @@ function readSmsSettings(env: NodeJS.ProcessEnv, environment: Environment, probl
     allowedCountries: read(() => countries(env, 'SMS_ALLOWED_COUNTRIES'), d.allowedCountries),
     blockedCountries: read(() => countries(env, 'SMS_BLOCKED_COUNTRIES'), d.blockedCountries),
   });
+  return { verification, ttlRead };
+}
 
-  const provider = read(() => smsProvider(env, environment, problems), { kind: 'log' } as SmsProviderConfig);
-
-  const initialBefore = problems.list.length;
+/** SMS_RETRY_INITIAL_DELAY_MS and SMS_RETRY_MAX_DELAY_MS; the first retry must come before a code expires (`codeTtlMs`, when known). */
+function readRetryPolicy(env: NodeJS.ProcessEnv, codeTtlMs: number | undefined, problems: Problems): RetryPolicy {
   const r = DEFAULT_RETRY_POLICY;
-  const initialDelayMs = read(() => integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', r.initialDelayMs, 10, 600_000), r.initialDelayMs);
+  const before = problems.list.length;
+  const initialDelayMs = problems.take(() => integer(env, 'SMS_RETRY_INITIAL_DELAY_MS', r.initialDelayMs, 10, 600_000), r.initialDelayMs);
   // Otherwise no transient first failure could ever be retried: every such code would go undelivered.
-  if (ttlRead && problems.list.length === initialBefore && initialDelayMs >= verification.codeTtlMs) {
-    problems.add(
-      `SMS_RETRY_INITIAL_DELAY_MS (${initialDelayMs}) must be below SMS_CODE_TTL_SECONDS (${verification.codeTtlMs / 1000} s): a code would expire before its first retry`,
-    );
+  if (codeTtlMs !== undefined && problems.list.length === before && initialDelayMs >= codeTtlMs) {
+    problems.add(`SMS_RETRY_INITIAL_DELAY_MS (${initialDelayMs}) must be below SMS_CODE_TTL_SECONDS (${codeTtlMs / 1000} s): a code would expire before its first retry`);
   }
-  const retry: RetryPolicy = Object.freeze({ initialDelayMs, maxDelayMs: read(() => integer(env, 'SMS_RETRY_MAX_DELAY_MS', r.maxDelayMs, initialDelayMs, 3_600_000), r.maxDelayMs) });
-  const requestTimeoutMs = read(() => integer(env, 'SMS_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000), 10_000);
-  return {
-    sms: Object.freeze({ provider: Object.freeze(provider), requestTimeoutMs, retry }),
-    verification,
-    devInbox: environment === 'development' || testMode,
-  };
+  const maxDelayMs = problems.take(() => integer(env, 'SMS_RETRY_MAX_DELAY_MS', r.maxDelayMs, initialDelayMs, 3_600_000), r.maxDelayMs);
+  return Object.freeze({ initialDelayMs, maxDelayMs });
 }
 
 /** SMS_PROVIDER and what it needs; each missing or invalid setting of the provider is a problem of its own. */
