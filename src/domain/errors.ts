@@ -26,8 +26,8 @@ export const errors = {
       'Invalid authentication',
       'Unable to authenticate the request, you need to supply an active secret key as `Authorization: Bearer <key>`.',
     ),
-  notFound: (what = 'Resource', paramName?: string): CallsignError =>
-    new CallsignError('resource_not_found', 404, 'not found', `${what} not found`, paramName),
+  notFound: (what = 'Resource', paramName?: string, longMessage = `${what} not found`): CallsignError =>
+    new CallsignError('resource_not_found', 404, 'not found', longMessage, paramName),
   routeNotFound: (method: string, path: string): CallsignError =>
     new CallsignError('resource_not_found', 404, 'not found', `No route ${method} ${path}. See /v1/openapi.json for the routes Callsign serves.`),
   paramMissing: (param: string): CallsignError =>
@@ -73,15 +73,6 @@ export const errors = {
     ),
   requestBodyTooLarge: (limitBytes: number): CallsignError =>
     new CallsignError('request_body_too_large', 413, 'Request body too large', `The request body must be at most ${limitBytes} bytes.`),
-  /** attempt_verification without a verification_id, for a number no code was sent to. */
-  noVerification: (): CallsignError =>
-    new CallsignError(
-      'resource_not_found',
-      404,
-      'not found',
-      'No code was sent to this phone number: call prepare_verification first.',
-      'verification_id',
-    ),
   verificationAlreadyVerified: (): CallsignError =>
     new CallsignError('verification_already_verified', 400, 'This verification has already been verified.', 'This verification has already been verified.'),
   /** verify_totp for a user with nothing it could check (the reference's 400). */

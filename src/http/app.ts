@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { errors } from '../domain/errors.js';
+import { errors, type CallsignError } from '../domain/errors.js';
 import type { Services } from '../runtime/services.js';
 import type { Store } from '../store/database.js';
 import { createAuthHook } from './auth.js';
@@ -45,7 +45,7 @@ function createTraceIds(): () => string {
 }
 
 /** The refusal for a request node:http could not take. */
-function clientErrorOf(error: Error & { code?: string }): ReturnType<typeof errors.requestInvalid> {
+function clientErrorOf(error: Error & { code?: string }): CallsignError {
   switch (error.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return errors.requestTimeout();
@@ -55,10 +55,6 @@ function clientErrorOf(error: Error & { code?: string }): ReturnType<typeof erro
       return errors.requestInvalid(400, 'The request could not be parsed as HTTP/1.1.');
   }
 }
-
-/** Whether a request announces a body (a request without one is complete once its headers are read). */
-const hasBody = (headers: IncomingHttpHeaders): boolean =>
-  headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
 
 /** A URL without its query string: query strings can hold phone numbers, which must not reach logs. */
 const pathOf = (url: string): string => url.split('?')[0] ?? '';
@@ -121,12 +117,6 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', (done) => {
     closing = true;
     done();
-  });
-  // Closes the connection after an answer sent before the whole body arrived
-  // (a 401 before the body, a 413): reading on would let the client hold it.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.raw.complete && hasBody(request.headers)) reply.header('connection', 'close');
-    done(null, payload);
   });
   // Once closing, a request that still arrives on an open connection (idle
   // ones are closed as they become idle: server.ts) is refused as ClerkErrors

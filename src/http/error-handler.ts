@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CallsignError, errors } from '../domain/errors.js';
@@ -103,8 +104,17 @@ export function clerkErrorsBody(error: CallsignError, traceId: string): Record<s
   };
 }
 
+/** Whether a request announces a body (one without is complete once its headers are read). */
+const hasBody = (headers: IncomingHttpHeaders): boolean =>
+  headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+
 export function sendError(reply: FastifyReply, error: CallsignError, traceId: string): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  // Only an error can be answered before the whole body arrived (a 401 before
+  // the body, a 413): the connection closes then, as reading on would let the
+  // client hold it.
+  const request = reply.request.raw;
+  if (!request.complete && hasBody(request.headers)) reply.header('connection', 'close');
   return sendJson(reply, error.status, clerkErrorsBody(error, traceId));
 }
 

@@ -271,7 +271,9 @@ export function createVerificationService(ctx: ServiceContext, options: Verifica
         // Without an id: the number's current verification, so a code read on the phone needs nothing else.
         const v = verificationId === undefined ? await findCurrentVerification(trx, phoneNumberId) : await findVerification(trx, verificationId);
         if (v === undefined || v.phoneNumberId !== phoneNumberId) {
-          throw verificationId === undefined ? errors.noVerification() : errors.notFound('Verification', 'verification_id');
+          throw verificationId === undefined
+            ? errors.notFound('Verification', 'verification_id', 'No code was sent to this phone number: call prepare_verification first.')
+            : errors.notFound('Verification', 'verification_id');
         }
         // Hashed and compared in constant time whatever the state, so timing tells nothing either.
         const matches = hasher.matches(normalizeCode(code), v.codeHash);
